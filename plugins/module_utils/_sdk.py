@@ -1,0 +1,399 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private to stackops.compute: the only module that imports openstacksdk.
+
+Everything that talks to a cloud goes through ``Cloud``. It returns plain dicts (never SDK
+resources), and turns every SDK or keystoneauth exception into one ``ComputeError`` whose message a
+person can act on.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import re
+import traceback
+
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
+
+try:
+    import openstack
+    from openstack import exceptions as sdk_exc
+    from keystoneauth1 import exceptions as ksa_exc
+
+    HAS_SDK = True
+    SDK_IMPORT_ERROR = None
+except ImportError:
+    HAS_SDK = False
+    SDK_IMPORT_ERROR = traceback.format_exc()
+
+APP_NAME = 'stackops-compute'
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
+
+# module option -> openstacksdk config key
+CONNECTION_KEYS = {
+    'auth': 'auth',
+    'auth_type': 'auth_type',
+    'region_name': 'region_name',
+    'interface': 'interface',
+    'validate_certs': 'verify',
+    'ca_cert': 'cacert',
+    'client_cert': 'cert',
+    'client_key': 'key',
+    'api_timeout': 'api_timeout',
+}
+
+# Server fields that only say how far an operation got; they never describe what the user manages.
+VOLATILE_SERVER_FIELDS = ('progress', 'updated_at', 'links', 'location', 'admin_password')
+
+
+def is_uuid(value):
+    return bool(value) and bool(UUID_RE.match(str(value)))
+
+
+def connection_kwargs(params):
+    """openstacksdk keyword arguments from module params (pure; unit-tested)."""
+    cloud = params.get('cloud')
+    given = dict((CONNECTION_KEYS[k], params[k]) for k in CONNECTION_KEYS if params.get(k) is not None)
+    if isinstance(cloud, dict):
+        if given:
+            raise ComputeError('When cloud is a dictionary, put %s inside it instead of beside it.'
+                               % ', '.join(sorted(k for k in CONNECTION_KEYS if params.get(k) is not None)))
+        return dict(cloud)
+    if cloud is not None and not isinstance(cloud, str):
+        raise ComputeError('cloud must be the name of a cloud in clouds.yaml or a dictionary, not %s.'
+                           % type(cloud).__name__)
+    if cloud:
+        given['cloud'] = cloud
+    return given
+
+
+def describe_http_error(exc):
+    """One line from an SDK HTTP error: status, Nova's own message, request ID."""
+    status = getattr(exc, 'status_code', None)
+    details = getattr(exc, 'details', None) or getattr(exc, 'message', None) or str(exc)
+    text = str(details).strip().splitlines()[0] if str(details).strip() else str(exc)
+    request_id = getattr(exc, 'request_id', None)
+    parts = ['HTTP %s' % status if status else 'Error', text]
+    line = ': '.join(parts)
+    if request_id:
+        line += ' (request %s)' % request_id
+    return line
+
+
+@contextlib.contextmanager
+def sdk_errors(doing):
+    """Turn SDK and keystoneauth exceptions raised while ``doing`` into ComputeError."""
+    try:
+        yield
+    except ComputeError:
+        raise
+    except sdk_exc.ResourceTimeout as exc:
+        raise ComputeError('Timed out while %s: %s' % (doing, exc))
+    except sdk_exc.HttpException as exc:
+        status = getattr(exc, 'status_code', None)
+        if status == 401:
+            raise ComputeError('Authentication failed while %s: check the credentials of the cloud (%s).'
+                               % (doing, describe_http_error(exc)), status_code=status)
+        if status == 403:
+            raise ComputeError('Not allowed while %s: %s. The policy of the cloud forbids it for this '
+                               'user; an admin cloud may be needed.' % (doing, describe_http_error(exc)),
+                               status_code=status)
+        raise ComputeError('Failed while %s: %s' % (doing, describe_http_error(exc)), status_code=status)
+    except ksa_exc.Unauthorized as exc:
+        raise ComputeError('Authentication failed while %s: %s' % (doing, _first_line(exc)))
+    except ksa_exc.ConnectFailure as exc:
+        raise ComputeError('Cannot reach the cloud while %s: %s' % (doing, _first_line(exc)))
+    except ksa_exc.MissingRequiredOptions as exc:
+        raise ComputeError('Incomplete authentication while %s: %s' % (doing, _first_line(exc)))
+    except ksa_exc.ClientException as exc:
+        raise ComputeError('Failed while %s: %s' % (doing, _first_line(exc)))
+    except sdk_exc.ConfigException as exc:
+        raise ComputeError('Cloud configuration error while %s: %s' % (doing, _first_line(exc)))
+    except sdk_exc.SDKException as exc:
+        raise ComputeError('Failed while %s: %s' % (doing, _first_line(exc)))
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def connect(params):
+    """A ``Cloud`` for the module params (cloud name or dict, auth, region...)."""
+    kwargs = connection_kwargs(params)
+    with sdk_errors('loading the cloud configuration'):
+        conn = openstack.connect(app_name=APP_NAME, **kwargs)
+    return Cloud(conn)
+
+
+def to_plain(value):
+    """SDK resources and munches to plain dicts and lists."""
+    if hasattr(value, 'to_dict'):
+        return to_plain(value.to_dict(computed=False))
+    if isinstance(value, dict):
+        return dict((k, to_plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def server_to_dict(server):
+    data = to_plain(server)
+    for key in VOLATILE_SERVER_FIELDS:
+        data.pop(key, None)
+    # user data can hold secrets; Nova shows it to admins only anyway.
+    data.pop('user_data', None)
+    return data
+
+
+class Cloud(object):
+    """The one seam between the collection and openstacksdk."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    # ---------------------------------------------------------------- servers: read
+
+    def get_server(self, server_id):
+        """The server with this ID as a dict, or None when it is gone."""
+        with sdk_errors('reading server %s' % server_id):
+            try:
+                return server_to_dict(self.conn.compute.get_server(server_id))
+            except sdk_exc.NotFoundException:
+                return None
+
+    def find_servers(self, name_or_id, all_projects=False):
+        """Servers matching an ID or an exact name (one request either way)."""
+        if is_uuid(name_or_id):
+            found = self.get_server(name_or_id)
+            if found is not None:
+                return [found]
+        # Nova matches names as a regular expression: anchor it and keep exact matches only.
+        query = {'name': '^%s$' % re.escape(name_or_id)}
+        return [s for s in self.list_servers(query, all_projects=all_projects) if s.get('name') == name_or_id]
+
+    def find_server(self, name_or_id, all_projects=False):
+        """One server by name or ID, None when there is none, an error when the name is ambiguous."""
+        found = self.find_servers(name_or_id, all_projects=all_projects)
+        if len(found) > 1:
+            ids = sorted(s['id'] for s in found)
+            raise ComputeError('%d servers are named %r: %s. Give the ID instead of the name.'
+                               % (len(found), name_or_id, ', '.join(ids)), server_ids=ids)
+        return found[0] if found else None
+
+    def list_servers(self, query=None, all_projects=False, limit=None):
+        """Servers as dicts, paginated by the SDK; stops after ``limit`` when given."""
+        query = dict(query or {})
+        if limit:
+            query.setdefault('limit', min(limit, 1000))
+        result = []
+        with sdk_errors('listing servers'):
+            for server in self.conn.compute.servers(details=True, all_projects=all_projects, **query):
+                result.append(server_to_dict(server))
+                if limit and len(result) >= limit:
+                    break
+        return result
+
+    # ---------------------------------------------------------------- servers: write
+
+    def create_server(self, attrs):
+        with sdk_errors('creating server %s' % attrs.get('name')):
+            return server_to_dict(self.conn.compute.create_server(**attrs))
+
+    def update_server(self, server_id, attrs):
+        with sdk_errors('updating server %s' % server_id):
+            return server_to_dict(self.conn.compute.update_server(server_id, **attrs))
+
+    def delete_server(self, server_id, force=False):
+        with sdk_errors('deleting server %s' % server_id):
+            self.conn.compute.delete_server(server_id, ignore_missing=True, force=force)
+
+    def set_server_metadata(self, server_id, metadata):
+        with sdk_errors('setting metadata on server %s' % server_id):
+            self.conn.compute.set_server_metadata(server_id, **metadata)
+
+    def delete_server_metadata(self, server_id, keys):
+        with sdk_errors('deleting metadata %s from server %s' % (', '.join(sorted(keys)), server_id)):
+            self.conn.compute.delete_server_metadata(server_id, list(keys))
+
+    def add_server_tag(self, server_id, tag):
+        with sdk_errors('adding tag %s to server %s' % (tag, server_id)):
+            self.conn.compute.add_tag_to_server(server_id, tag)
+
+    def remove_server_tag(self, server_id, tag):
+        with sdk_errors('removing tag %s from server %s' % (tag, server_id)):
+            self.conn.compute.remove_tag_from_server(server_id, tag)
+
+    def server_call(self, method, server_id, doing, **kwargs):
+        """Call compute proxy ``method`` on a server (one of the operations of the Server resource)."""
+        with sdk_errors(doing):
+            return to_plain(getattr(self.conn.compute, method)(server_id, **kwargs))
+
+    def server_resource_call(self, method, server_id, doing, **kwargs):
+        """Call a Server resource method that the proxy does not wrap (topology, force_delete...)."""
+        with sdk_errors(doing):
+            server = _server_class().existing(id=server_id)
+            return to_plain(getattr(server, method)(self.conn.compute, **kwargs))
+
+    # ---------------------------------------------------------------- waits
+
+    def wait_for_server(self, server_id, done, failed=None, timeout=600):
+        """Poll the server until ``done(server)``; ERROR fails at once with Nova's fault."""
+
+        def fetch():
+            return self.get_server(server_id)
+
+        def fail(server):
+            if server is None:
+                return 'Server %s disappeared while waiting.' % server_id
+            if failed is not None:
+                return failed(server)
+            return None
+
+        return poll(fetch, done, fail, timeout=timeout, describe=describe_server_state)
+
+    def wait_for_server_gone(self, server_id, timeout=600):
+        return poll(lambda: self.get_server(server_id), lambda s: s is None or s.get('status') == 'DELETED',
+                    timeout=timeout, describe=describe_server_state)
+
+    # ---------------------------------------------------------------- lookups
+
+    def find_flavor(self, name_or_id):
+        with sdk_errors('looking up flavor %s' % name_or_id):
+            flavor = self.conn.compute.find_flavor(name_or_id, ignore_missing=True)
+            if flavor is None:
+                names = sorted(f.name for f in self.conn.compute.flavors())
+                raise ComputeError('Flavor %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
+            return to_plain(flavor)
+
+    def find_image(self, name_or_id):
+        with sdk_errors('looking up image %s' % name_or_id):
+            image = self.conn.image.find_image(name_or_id, ignore_missing=True)
+            if image is None:
+                raise ComputeError('Image %r not found.' % name_or_id)
+            return to_plain(image)
+
+    def find_network(self, name_or_id):
+        with sdk_errors('looking up network %s' % name_or_id):
+            network = self.conn.network.find_network(name_or_id, ignore_missing=True)
+            if network is None:
+                names = sorted(n.name for n in self.conn.network.networks())
+                raise ComputeError('Network %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
+            return to_plain(network)
+
+    def find_port(self, name_or_id):
+        with sdk_errors('looking up port %s' % name_or_id):
+            port = self.conn.network.find_port(name_or_id, ignore_missing=True)
+            if port is None:
+                raise ComputeError('Port %r not found.' % name_or_id)
+            return to_plain(port)
+
+    def list_ports(self, **query):
+        with sdk_errors('listing ports'):
+            return [to_plain(p) for p in self.conn.network.ports(**query)]
+
+    def find_security_group(self, name_or_id):
+        with sdk_errors('looking up security group %s' % name_or_id):
+            group = self.conn.network.find_security_group(name_or_id, ignore_missing=True,
+                                                          project_id=self.current_project_id())
+            if group is None:
+                group = self.conn.network.find_security_group(name_or_id, ignore_missing=True)
+            if group is None:
+                raise ComputeError('Security group %r not found.' % name_or_id)
+            return to_plain(group)
+
+    def find_keypair(self, name):
+        with sdk_errors('looking up keypair %s' % name):
+            keypair = self.conn.compute.find_keypair(name, ignore_missing=True)
+            if keypair is None:
+                raise ComputeError('Keypair %r not found.' % name)
+            return to_plain(keypair)
+
+    def find_server_group(self, name_or_id):
+        with sdk_errors('looking up server group %s' % name_or_id):
+            group = self.conn.compute.find_server_group(name_or_id, ignore_missing=True)
+            if group is None:
+                raise ComputeError('Server group %r not found.' % name_or_id)
+            return to_plain(group)
+
+    def find_floating_ip(self, address):
+        with sdk_errors('looking up floating IP %s' % address):
+            ips = list(self.conn.network.ips(floating_ip_address=address))
+            return to_plain(ips[0]) if ips else None
+
+    def list_floating_ips(self, **query):
+        with sdk_errors('listing floating IPs'):
+            return [to_plain(ip) for ip in self.conn.network.ips(**query)]
+
+    def create_floating_ip(self, network_id, **attrs):
+        with sdk_errors('allocating a floating IP'):
+            return to_plain(self.conn.network.create_ip(floating_network_id=network_id, **attrs))
+
+    def current_project_id(self):
+        with sdk_errors('reading the current project'):
+            return self.conn.current_project_id
+
+    def compute_max_microversion(self):
+        """The highest compute microversion both the SDK and the cloud speak, as a string."""
+        with sdk_errors('discovering the compute API version'):
+            data = self.conn.compute.get_endpoint_data()
+            version = getattr(data, 'max_microversion', None)
+            if not version:
+                return '2.1'
+            return '%d.%d' % tuple(version[:2])
+
+    # ---------------------------------------------------------------- images
+
+    def list_images(self, **query):
+        with sdk_errors('listing images'):
+            return [to_plain(i) for i in self.conn.image.images(**query)]
+
+    def get_image(self, image_id):
+        with sdk_errors('reading image %s' % image_id):
+            try:
+                return to_plain(self.conn.image.get_image(image_id))
+            except sdk_exc.NotFoundException:
+                return None
+
+    def update_image(self, image_id, **attrs):
+        with sdk_errors('updating image %s' % image_id):
+            return to_plain(self.conn.image.update_image(image_id, **attrs))
+
+    def delete_image(self, image_id):
+        with sdk_errors('deleting image %s' % image_id):
+            self.conn.image.delete_image(image_id, ignore_missing=True)
+
+    def wait_for_image(self, image_id, timeout=600):
+        def fetch():
+            return self.get_image(image_id)
+
+        def failed(image):
+            if image is None:
+                return 'Image %s disappeared while waiting for it to become active.' % image_id
+            if image.get('status') in ('killed', 'deleted', 'deactivated'):
+                return 'Image %s ended %s.' % (image_id, image.get('status'))
+            return None
+
+        return poll(fetch, lambda i: i is not None and i.get('status') == 'active', failed, timeout=timeout,
+                    describe=lambda i: 'status %s' % (i or {}).get('status'))
+
+
+def _server_class():
+    from openstack.compute.v2 import server as server_mod
+    return server_mod.Server
+
+
+def describe_server_state(server):
+    if not server:
+        return 'no server'
+    parts = ['status %s' % server.get('status')]
+    if server.get('task_state'):
+        parts.append('task_state %s' % server.get('task_state'))
+    fault = (server.get('fault') or {}).get('message')
+    if fault:
+        parts.append('fault %s' % fault)
+    return ', '.join(parts)
