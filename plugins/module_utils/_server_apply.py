@@ -1,0 +1,257 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private to stackops.compute: the server module's read and apply steps around the pure planner."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.stackops.compute.plugins.module_utils import _actions
+from ansible_collections.stackops.compute.plugins.module_utils import _apply_actions
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._server import (
+    desired_from_params,
+    plan_server,
+    present_server,
+    server_view,
+)
+
+NETWORK_KEYS = {
+    'uuid': ('net-id', 'uuid', 'id', 'network'),
+    'name': ('net-name', 'name'),
+    'port': ('port-id', 'port'),
+    'port_name': ('port-name',),
+    'fixed_ip': ('fixed_ip', 'v4-fixed-ip', 'v6-fixed-ip'),
+}
+
+
+# ---------------------------------------------------------------------------------------------- read
+
+
+def find_current(cloud, params):
+    if params.get('id'):
+        server = cloud.get_server(params['id'])
+        if server is None and params.get('state') == 'present':
+            raise ComputeError('No server has ID %s.' % params['id'])
+        return server
+    return cloud.find_server(params['name'])
+
+
+def parse_network(item):
+    """One item of ``networks`` to {'uuid'|'name'|'port'|'port_name'|'fixed_ip'} (pure)."""
+    if isinstance(item, str):
+        if item in ('auto', 'none'):
+            return item
+        if ',' in item and '=' in item:
+            item = dict(part.split('=', 1) for part in item.split(','))
+        else:
+            return {'uuid': item} if is_uuid(item) else {'name': item}
+    if not isinstance(item, dict):
+        raise ComputeError('networks: each item must be a network name or ID, or a dictionary; got %r.' % (item,))
+    spec = {}
+    known = set()
+    for key, names in NETWORK_KEYS.items():
+        known.update(names)
+        for name in names:
+            if item.get(name) not in (None, ''):
+                spec[key] = item[name]
+    unknown = sorted(set(item) - known)
+    if unknown:
+        raise ComputeError('networks: unknown key(s) %s; use net-id, net-name, port-id, port-name or fixed_ip.'
+                           % ', '.join(unknown))
+    if 'uuid' in spec and not is_uuid(spec['uuid']):
+        spec['name'] = spec.pop('uuid')
+    if not (set(spec) & {'uuid', 'name', 'port', 'port_name'}):
+        raise ComputeError('networks: %r names no network or port.' % (item,))
+    return spec
+
+
+def resolve_networks(cloud, items, current):
+    """Network names/IDs to Nova's boot format; on an existing server only what comparing needs."""
+    parsed = [parse_network(i) for i in items]
+    if any(isinstance(p, str) for p in parsed):
+        if len(parsed) != 1:
+            raise ComputeError('networks: auto and none cannot be combined with other networks.')
+        return [parsed[0]]
+    have = set((current or {}).get('addresses') or {})
+    out = []
+    for spec in parsed:
+        if current is not None and spec.get('name') in have:
+            out.append({'name': spec['name']})
+            continue
+        entry = {}
+        if spec.get('port') or spec.get('port_name'):
+            port = cloud.find_port(spec.get('port') or spec.get('port_name'))
+            entry['port'] = port['id']
+            network = cloud.find_network(port['network_id'])
+        else:
+            network = cloud.find_network(spec.get('uuid') or spec.get('name'))
+            entry['uuid'] = network['id']
+        entry['name'] = network.get('name')
+        if spec.get('fixed_ip'):
+            entry['fixed_ip'] = spec['fixed_ip']
+        out.append(entry)
+    return out
+
+
+def resolve(cloud, params, current):
+    """Look up what the planner needs, and nothing more (each lookup costs a request)."""
+    resolved = {}
+    if params.get('state') == 'absent':
+        return resolved
+    image = params.get('image')
+    if image:
+        have = (current or {}).get('image') or {}
+        if isinstance(have, dict) and have.get('id') == image:
+            resolved['image'] = {'id': image, 'name': image}
+        else:
+            found = cloud.find_image(image)
+            resolved['image'] = {'id': found['id'], 'name': found.get('name')}
+    flavor = params.get('flavor')
+    if flavor:
+        have = (current or {}).get('flavor') or {}
+        if current is not None and flavor in (have.get('original_name'), have.get('id')):
+            resolved['flavor'] = {'id': flavor, 'name': flavor}
+        else:
+            found = cloud.find_flavor(flavor)
+            resolved['flavor'] = {'id': found['id'], 'name': found.get('name')}
+    if params.get('networks') is not None:
+        resolved['networks'] = resolve_networks(cloud, params['networks'], current)
+    if params.get('server_group') and current is None:
+        resolved['server_group'] = cloud.find_server_group(params['server_group'])
+    return resolved
+
+
+def resolve_security_group_names(cloud, params):
+    groups = params.get('security_groups')
+    if groups is None:
+        return params
+    names = [cloud.find_security_group(g)['name'] if is_uuid(g) else g for g in groups]
+    out = dict(params)
+    out['security_groups'] = names
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- apply
+
+
+def _wait_settled(module, server_id, statuses):
+    if not module.params['wait']:
+        return module.cloud.get_server(server_id)
+    return module.cloud.wait_for_server(
+        server_id,
+        done=lambda s: s.get('task_state') is None and s.get('status') in statuses,
+        failed=_apply_actions.error_reason,
+        timeout=module.params['timeout'])
+
+
+def apply_create(module, plan):
+    cloud = module.cloud
+    server = cloud.create_server(plan.create_attrs)
+    server_id = server['id']
+    if not module.params['wait'] and not plan.transitions and not plan.lock:
+        return cloud.get_server(server_id) or server
+    try:
+        server = cloud.wait_for_server(
+            server_id,
+            done=lambda s: s.get('status') == 'ACTIVE',
+            failed=lambda s: _apply_actions.error_reason(s) if s.get('status') == 'ERROR' else None,
+            timeout=module.params['timeout'])
+    except ComputeError as exc:
+        if module.params['keep_failed']:
+            raise ComputeError('%s The server %s was kept (keep_failed=true).' % (exc.msg, server_id),
+                               server_id=server_id)
+        cloud.delete_server(server_id)
+        raise ComputeError('%s The failed server %s was deleted.' % (exc.msg, server_id))
+    return _apply_status_and_lock(module, plan, server)
+
+
+def _apply_status_and_lock(module, plan, server):
+    for action in plan.transitions:
+        server = _apply_actions.run_action(module, server, action, {})
+    if plan.lock:
+        kind, reason = plan.lock
+        args = {'locked_reason': reason} if kind == 'lock' and reason else {}
+        server = _apply_actions.run_action(module, server, kind, args)
+    return server
+
+
+def apply_update(module, plan):
+    cloud = module.cloud
+    server = plan.before
+    server_id = server['id']
+    if plan.unlock_first:
+        server = _apply_actions.run_action(module, server, 'unlock', {})
+    if plan.rebuild_image:
+        server = _apply_actions.run_action(module, server, 'rebuild', {'image': plan.rebuild_image})
+    if plan.resize_flavor:
+        server = _apply_actions.run_action(module, server, 'resize', {'flavor': plan.resize_flavor})
+    if plan.confirm_resize:
+        server = _apply_actions.run_action(module, server, 'confirm_resize', {})
+    if plan.update_attrs:
+        cloud.update_server(server_id, plan.update_attrs)
+    if plan.metadata_set:
+        cloud.set_server_metadata(server_id, plan.metadata_set)
+    if plan.metadata_delete:
+        cloud.delete_server_metadata(server_id, plan.metadata_delete)
+    if plan.tags is not None:
+        cloud.server_resource_call('set_tags', server_id, 'setting tags on server %s' % server_id,
+                                   tags=list(plan.tags))
+    for group in plan.groups_add:
+        cloud.server_call('add_security_group_to_server', server_id,
+                          'adding security group %s to server %s' % (group, server_id), security_group=group)
+    for group in plan.groups_remove:
+        cloud.server_call('remove_security_group_from_server', server_id,
+                          'removing security group %s from server %s' % (group, server_id), security_group=group)
+    server = cloud.get_server(server_id) or server
+    return _apply_status_and_lock(module, plan, server)
+
+
+def apply_delete(module, plan):
+    server_id = plan.before['id']
+    module.cloud.delete_server(server_id)
+    if module.params['wait']:
+        module.cloud.wait_for_server_gone(server_id, timeout=module.params['timeout'])
+
+
+# ---------------------------------------------------------------------------------------------- run
+
+
+def run_server(module):
+    params = module.params
+    if params.get('state') == 'present' and not params.get('name') and not params.get('id'):
+        raise ComputeError('name or id is required.')
+    cloud = module.cloud
+    current = find_current(cloud, params)
+    params = resolve_security_group_names(cloud, params)
+    desired = desired_from_params(params, resolve(cloud, params, current))
+    try:
+        plan = plan_server(current, desired, transition_for=_actions.plan_status_transition)
+    except ValueError as exc:
+        raise ComputeError(str(exc))
+
+    for difference in plan.differences:
+        module.warn('Server %s: %s.' % (params.get('name') or params.get('id'), difference))
+
+    server = plan.after
+    if plan.changed and not module.check_mode:
+        if plan.action == 'create':
+            server = apply_create(module, plan)
+        elif plan.action == 'update':
+            server = apply_update(module, plan)
+        elif plan.action == 'delete':
+            apply_delete(module, plan)
+            server = None
+    elif not plan.changed:
+        server = current
+
+    interface = params.get('interface') or 'public'
+    data = dict(changes=list(plan.changes), differences=list(plan.differences))
+    if params['state'] == 'present':
+        data['server'] = present_server(server, interface)
+        data['id'] = (server or {}).get('id')
+    diff = dict(before=server_view(plan.before if plan.changed else current) or {},
+                after=server_view(server if params['state'] == 'present' else None) or {})
+    return module.result(plan.changed, diff=diff, **data)

@@ -1,0 +1,352 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: server
+short_description: Create, update and delete OpenStack compute servers, declaratively
+version_added: 1.0.0
+description:
+  - Makes a server look the way the task says and changes nothing else.
+  - An option left out is not managed - the module never changes what the task does not mention.
+    Metadata, tags and security groups are merged into what the server has; what the task does not
+    list is removed only with O(purge_metadata), O(purge_tags) or O(purge_security_groups).
+  - What Nova can change in place is updated in place - name (when the server is found by O(id)),
+    description, hostname, access IPs, metadata, tags, security groups, status and lock.
+  - A different O(flavor) resizes the server and confirms the resize (unless O(confirm_resize=false)).
+    A different O(image) rebuilds it only with O(rebuild_on_image_change=true). A different O(key_name),
+    O(availability_zone) or O(networks) cannot change in place - the module warns, says what to do, and
+    lists it in RV(differences).
+  - The desired O(status) and O(locked) are reached with the same actions as
+    M(stackops.compute.server_action).
+  - Check mode returns the predicted server and sends no request that changes anything. With C(--diff)
+    the module returns the server before and after, with managed fields normalized.
+extends_documentation_fragment:
+  - stackops.compute.auth
+  - stackops.compute.wait
+  - stackops.compute.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+    details: A second run with the same options changes nothing and sends no request that changes anything.
+options:
+  access_ipv4:
+    description:
+      - IPv4 address to show as the server's access address (Nova's C(accessIPv4)). Updated in place.
+    type: str
+  access_ipv6:
+    description:
+      - IPv6 address to show as the server's access address (Nova's C(accessIPv6)). Updated in place.
+    type: str
+  admin_password:
+    description:
+      - Administrator password set at boot. Used at creation only; never shown in results or diffs.
+    type: str
+  availability_zone:
+    description:
+      - Availability zone to boot in. On an existing server a different zone is reported in RV(differences).
+    type: str
+  block_device_mapping:
+    description:
+      - Block device mapping (Nova's C(block_device_mapping_v2)) as a list of dictionaries with Nova's keys
+        (C(boot_index), C(uuid), C(source_type), C(destination_type), C(volume_size),
+        C(delete_on_termination), ...). Used at creation only. Booting from a volume needs Cinder.
+    type: list
+    elements: dict
+  config_drive:
+    description:
+      - Whether to attach a config drive. Used at creation only.
+    type: bool
+  confirm_resize:
+    description:
+      - After a resize caused by a different O(flavor), confirm it.
+      - With V(false) the server is left in C(VERIFY_RESIZE) for a person to check; confirm or revert it
+        with M(stackops.compute.server_action). A later run with this option V(true) confirms it.
+    type: bool
+    default: true
+  description:
+    description:
+      - Free-form description of the server. Updated in place.
+    type: str
+  disk_config:
+    description:
+      - How the root disk is partitioned (Nova's C(OS-DCF:diskConfig)). Used at creation only.
+    type: str
+    choices: [AUTO, MANUAL]
+  flavor:
+    description:
+      - Flavor name or ID. Needed to create a server.
+      - On an existing server a different flavor resizes it; see O(confirm_resize).
+    type: str
+  hostname:
+    description:
+      - Hostname inside the guest (needs compute microversion 2.90). Updated in place.
+    type: str
+  id:
+    description:
+      - ID of the server. With an ID the server is found by it, and O(name) renames it.
+      - Needed when several servers share a name.
+    type: str
+  image:
+    description:
+      - Image name or ID to boot from. Needed to create a server unless O(block_device_mapping) boots from a
+        volume.
+      - On an existing server a different image is reported in RV(differences), or rebuilds the server with
+        O(rebuild_on_image_change=true).
+    type: str
+  keep_failed:
+    description:
+      - When a new server ends in C(ERROR), the module fails with Nova's fault and deletes the server. With
+        V(true) the failed server is kept for inspection.
+    type: bool
+    default: false
+  key_name:
+    description:
+      - Name of the keypair to inject. On an existing server a different keypair is reported in
+        RV(differences).
+    type: str
+  locked:
+    description:
+      - Whether the server is locked. Left out, the lock is not managed - but a locked server refuses other
+        changes, and the module says so.
+    type: bool
+  locked_reason:
+    description:
+      - Why the server is locked (needs compute microversion 2.73). Implies O(locked=true) when O(locked) is
+        left out.
+    type: str
+  metadata:
+    description:
+      - Metadata key/value pairs. Merged into the server's metadata; see O(purge_metadata).
+    type: dict
+    aliases: [meta]
+  name:
+    description:
+      - Name of the server. Finds the server unless O(id) is given.
+      - Several servers with this name make the module fail and list their IDs.
+    type: str
+  networks:
+    description:
+      - Networks to attach at creation. Each item is a network name or ID, or a dictionary with one of
+        C(net-id)/C(uuid)/C(id), C(net-name)/C(name), C(port-id)/C(port), C(port-name), and optionally
+        C(fixed_ip) (alias C(v4-fixed-ip), C(v6-fixed-ip)).
+      - The strings V(auto) and V(none) ask Nova to allocate a network or none at all.
+      - On an existing server, networks it is not on are reported in RV(differences).
+    type: list
+    elements: raw
+    aliases: [nics]
+  purge_metadata:
+    description:
+      - Remove metadata keys that O(metadata) does not list.
+    type: bool
+    default: false
+  purge_security_groups:
+    description:
+      - Remove security groups that O(security_groups) does not list.
+    type: bool
+    default: false
+  purge_tags:
+    description:
+      - Remove tags that O(tags) does not list.
+    type: bool
+    default: false
+  rebuild_on_image_change:
+    description:
+      - Rebuild the server when O(image) differs from the image it runs. A rebuild replaces its root disk.
+    type: bool
+    default: false
+  scheduler_hints:
+    description:
+      - Hints for the scheduler (Nova's C(os:scheduler_hints)). Used at creation only.
+    type: dict
+  security_groups:
+    description:
+      - Security group names (or IDs). Added to the server's groups; see O(purge_security_groups).
+      - Left out at creation, Nova puts the server in the project's C(default) group.
+    type: list
+    elements: str
+  server_group:
+    description:
+      - Server group name or ID to boot in (a scheduler hint). Used at creation only.
+    type: str
+  state:
+    description:
+      - Whether the server should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  status:
+    description:
+      - Status the server should be in. Left out, the status is not managed (a new server ends C(ACTIVE)).
+    type: str
+    choices: [active, shutoff, paused, suspended, shelved, shelved_offloaded]
+  tags:
+    description:
+      - Tags (needs compute microversion 2.26). Added to the server's tags; see O(purge_tags).
+    type: list
+    elements: str
+  trusted_image_certificates:
+    description:
+      - IDs of certificates trusted to verify the image's signature. Used at creation only.
+    type: list
+    elements: str
+  user_data:
+    description:
+      - User data for cloud-init, as plain text; the module encodes it. Used at creation only, never shown.
+    type: str
+    aliases: [userdata]
+notes:
+  - Options used at creation only (O(admin_password), O(block_device_mapping), O(config_drive),
+    O(disk_config), O(scheduler_hints), O(server_group), O(trusted_image_certificates), O(user_data)) are not
+    compared with an existing server, because Nova does not show them back (or shows them to admins only).
+  - A server in C(ERROR), C(SHELVED), C(VERIFY_RESIZE) or C(RESCUE) is reported as it is; the module acts on
+    it only for what the task asks.
+seealso:
+  - module: stackops.compute.server_action
+  - module: stackops.compute.server_info
+author:
+  - stackops.compute maintainers
+'''
+
+EXAMPLES = r'''
+- name: A web server, stopped, with two tags (the rest of its tags are kept)
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    image: ubuntu-24.04
+    flavor: m1.small
+    key_name: ops
+    networks:
+      - private
+    security_groups: [default, web]
+    metadata:
+      role: web
+    tags: [prod, web]
+    status: shutoff
+
+- name: Resize it, leaving the resize for a person to verify
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    flavor: m1.medium
+    confirm_resize: false
+
+- name: Make metadata exactly this, removing other keys
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    metadata:
+      role: web
+    purge_metadata: true
+
+- name: Lock it with a reason
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    locked: true
+    locked_reason: change freeze
+
+- name: Delete it
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    state: absent
+'''
+
+RETURN = r'''
+server:
+  description:
+    - The server after the task, with every attribute openstacksdk reads (see
+      M(stackops.compute.server_info) for the list), plus C(private_v4), C(private_v6), C(public_v4),
+      C(public_v6) and C(interface_ip).
+    - In check mode, the predicted server. Absent when O(state=absent).
+  returned: when O(state=present)
+  type: dict
+  sample:
+    id: 8d1c5a3e-0d0a-4b5f-9b68-0e0b2f2d6f10
+    name: web1
+    status: ACTIVE
+    flavor: {original_name: m1.small, vcpus: 1, ram: 256, disk: 2}
+    metadata: {role: web}
+    tags: [prod, web]
+    private_v4: 192.0.2.15
+    interface_ip: 192.0.2.15
+id:
+  description: ID of the server (null for a server check mode would create).
+  returned: when O(state=present)
+  type: str
+changes:
+  description: What the task changed (or would change, in check mode), one line each.
+  returned: always
+  type: list
+  elements: str
+  sample: [set metadata role, add tags web, stop (to reach SHUTOFF)]
+differences:
+  description: What differs from the task but cannot change in place, with what to do about it.
+  returned: always
+  type: list
+  elements: str
+diff:
+  description: The server before and after, managed fields only, with C(--diff).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
+from ansible_collections.stackops.compute.plugins.module_utils._server_apply import run_server
+
+
+def main():
+    module = ComputeModule(
+        argument_spec=dict(
+            access_ipv4=dict(type='str'),
+            access_ipv6=dict(type='str'),
+            admin_password=dict(type='str', no_log=True),
+            availability_zone=dict(type='str'),
+            block_device_mapping=dict(type='list', elements='dict'),
+            config_drive=dict(type='bool'),
+            confirm_resize=dict(type='bool', default=True),
+            description=dict(type='str'),
+            disk_config=dict(type='str', choices=['AUTO', 'MANUAL']),
+            flavor=dict(type='str'),
+            hostname=dict(type='str'),
+            id=dict(type='str'),
+            image=dict(type='str'),
+            keep_failed=dict(type='bool', default=False),
+            key_name=dict(type='str', no_log=False),
+            locked=dict(type='bool'),
+            locked_reason=dict(type='str'),
+            metadata=dict(type='dict', aliases=['meta']),
+            name=dict(type='str'),
+            networks=dict(type='list', elements='raw', aliases=['nics']),
+            purge_metadata=dict(type='bool', default=False),
+            purge_security_groups=dict(type='bool', default=False),
+            purge_tags=dict(type='bool', default=False),
+            rebuild_on_image_change=dict(type='bool', default=False),
+            scheduler_hints=dict(type='dict'),
+            security_groups=dict(type='list', elements='str'),
+            server_group=dict(type='str'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            status=dict(type='str', choices=['active', 'shutoff', 'paused', 'suspended', 'shelved',
+                                             'shelved_offloaded']),
+            tags=dict(type='list', elements='str'),
+            trusted_image_certificates=dict(type='list', elements='str'),
+            user_data=dict(type='str', no_log=True, aliases=['userdata']),
+        ),
+        waits=True,
+        required_one_of=[('name', 'id')],
+    )
+    module.run(run_server)
+
+
+if __name__ == '__main__':
+    main()
