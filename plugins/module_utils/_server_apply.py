@@ -163,7 +163,11 @@ def apply_create(module, plan):
         if module.params['keep_failed']:
             raise ComputeError('%s The server %s was kept (keep_failed=true).' % (exc.msg, server_id),
                                server_id=server_id)
-        cloud.delete_server(server_id)
+        try:
+            cloud.delete_server(server_id)
+        except ComputeError as cleanup:
+            raise ComputeError('%s Deleting the failed server %s failed too: %s' % (exc.msg, server_id, cleanup.msg),
+                               server_id=server_id)
         raise ComputeError('%s The failed server %s was deleted.' % (exc.msg, server_id))
     return _apply_status_and_lock(module, plan, server)
 
