@@ -1,0 +1,27 @@
+# Entry points for developers and CI. The work is done by tests/run-tests; `make help` lists it all.
+#   make test                          everything CI runs (stops the local cloud it started; KEEP_CLOUD=1 keeps it)
+#   make lint | format                 ruff
+#   make units | sanity                ansible-test on ansible-core 2.16, 2.19, 2.21 (ANSIBLE_CORE=2.21 picks)
+#   make integration                   local cloud up, ansible-test integration (TARGETS="smoke" picks)
+#   make demo                          local cloud up, ansible-playbook stackops.compute.demo
+#   make cloud | down                  start / stop the local cloud
+#   make venvs                         build the tool venvs only
+
+RUN_TESTS := tests/run-tests
+
+# Settings given on the command line (make sanity ANSIBLE_CORE=2.21) reach the script.
+export ANSIBLE_CORE TARGETS KEEP_CLOUD VERBOSE
+
+.PHONY: help test venvs lint format units sanity integration cloud down demo bench
+
+help:
+	@$(RUN_TESTS) help
+
+test:
+	@$(RUN_TESTS) test
+
+venvs lint format units sanity integration cloud down demo:
+	@$(RUN_TESTS) $@
+
+bench:
+	@echo 'make bench: not yet (no benchmarks so far)'

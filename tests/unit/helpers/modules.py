@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in-process, the same way on ansible-core 2.16 to 2.21.
+
+    from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_module
+
+    result = run_module(server_info.main, {'cloud': 'local', 'name': 'web1'})
+    assert result['failed'] ...
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import io
+import json
+from unittest import mock
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    # ansible-core 2.19+: module args also carry a serialization profile, which this sets.
+    from ansible.module_utils.testing import patch_module_args as _core_patch_module_args
+except ImportError:
+    _core_patch_module_args = None
+
+
+@contextlib.contextmanager
+def patch_module_args(args=None):
+    """Give ``args`` to every AnsibleModule created inside the ``with`` block."""
+    args = dict(args or {})
+    if _core_patch_module_args is not None:
+        with _core_patch_module_args(args):
+            yield
+        return
+    serialized = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    with mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
+        yield
+
+
+def run_module(main, args=None):
+    """Run ``main()`` with ``args`` and return the result it printed, as a dict.
+
+    exit_json / fail_json run for real, so no_log masking, warnings and ``failed`` are what Ansible
+    would get. A main() that returns without calling either fails the test.
+    """
+    printed = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(printed):
+        try:
+            main()
+        except SystemExit:
+            pass
+        else:
+            raise AssertionError('main() returned without calling exit_json or fail_json')
+    lines = [line for line in printed.getvalue().splitlines() if line.strip()]
+    if not lines:
+        raise AssertionError('main() printed no result')
+    return json.loads(lines[-1])
