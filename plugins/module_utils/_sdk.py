@@ -381,10 +381,82 @@ class Cloud(object):
         return poll(fetch, lambda i: i is not None and i.get('status') == 'active', failed, timeout=timeout,
                     describe=lambda i: 'status %s' % (i or {}).get('status'))
 
+    # ---------------------------------------------------------------- images made from servers
+
+    def list_images_where(self, query):
+        """Images matching a Glance v2 list query, every page, as SDK-shaped dicts.
+
+        The SDK's image list drops query keys it does not know (custom properties such as
+        ``instance_uuid`` or labels) and would fetch every image; Glance itself filters on any
+        property, so the query goes to Glance as it is.
+        """
+        params = dict(query)
+        params.setdefault('limit', 100)
+        result = []
+        with sdk_errors('listing images'):
+            while True:
+                response = self.conn.image.get('/images', params=params)
+                sdk_exc.raise_from_response(response)
+                data = response.json()
+                page = data.get('images') or []
+                result.extend(image_from_glance(raw) for raw in page)
+                if not page or not data.get('next'):
+                    return result
+                params['marker'] = page[-1]['id']
+
+    def create_server_image(self, server_id, name, metadata):
+        """Nova createImage (a snapshot); returns the new image's ID."""
+        with sdk_errors('creating image %s of server %s' % (name, server_id)):
+            server = _server_class().existing(id=server_id)
+            return server.create_image(self.conn.compute, name, metadata)
+
+    def create_server_backup(self, server_id, name, backup_type, rotation, metadata):
+        """Nova createBackup with metadata (the SDK's backup() sends none); returns the image ID."""
+        from openstack import utils as sdk_utils
+        body = {'createBackup': {'name': name, 'backup_type': backup_type, 'rotation': rotation,
+                                 'metadata': metadata}}
+        with sdk_errors('backing up server %s into image %s' % (server_id, name)):
+            # 2.45 returns the image ID in the body; before it, in the Location header.
+            microversion = '2.45' if sdk_utils.supports_microversion(self.conn.compute, '2.45') else None
+            response = self.conn.compute.post('/servers/%s/action' % server_id, json=body, microversion=microversion)
+            sdk_exc.raise_from_response(response)
+            try:
+                image_id = (response.json() or {}).get('image_id')
+            except ValueError:
+                image_id = None
+            return image_id or response.headers['Location'].rsplit('/', 1)[1]
+
+    def set_image_properties(self, image_id, properties):
+        """Add or replace custom properties of an image (one JSON-patch request)."""
+        with sdk_errors('setting properties %s of image %s' % (', '.join(sorted(properties)), image_id)):
+            # Glance refuses "add" for a property the image has and "replace" for one it lacks: read first.
+            current = self.conn.image.get('/images/%s' % image_id)
+            sdk_exc.raise_from_response(current)
+            have = current.json()
+            patch = [{'op': 'replace' if key in have else 'add', 'path': '/%s' % key, 'value': value}
+                     for key, value in sorted(properties.items())]
+            response = self.conn.image.patch('/images/%s' % image_id, json=patch,
+                                             headers={'Content-Type': 'application/openstack-images-v2.1-json-patch'})
+            sdk_exc.raise_from_response(response)
+            return image_from_glance(response.json())
+
 
 def _server_class():
     from openstack.compute.v2 import server as server_mod
     return server_mod.Server
+
+
+def _image_class():
+    from openstack.image.v2 import image as image_mod
+    return image_mod.Image
+
+
+def image_from_glance(raw):
+    """An image as Glance's API returns it, in the shape of the SDK's images (properties nested)."""
+    raw = dict(raw)
+    # Glance names a key "self", which the SDK resource cannot take.
+    raw.pop('self', None)
+    return to_plain(_image_class().existing(**raw))
 
 
 def describe_server_state(server):

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private to stackops.compute: read and apply steps of server_image and server_image_info."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._images import (
+    Criteria,
+    criteria_from,
+    desired_from_params,
+    glance_query,
+    image_view,
+    matches,
+    newest_first,
+    plan_image,
+    present_image,
+)
+from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_uuid
+
+# Glance statuses on the way to active: an existing image in one of them is waited for.
+PENDING_STATUSES = ('queued', 'saving', 'importing', 'uploading')
+
+
+# ---------------------------------------------------------------------------------------------- read
+
+
+def find_server(cloud, ref, required=True):
+    """The server a task names, or a stand-in {'id'} when only its ID is known (it may be gone)."""
+    server = cloud.find_server(ref)
+    if server is not None:
+        return server
+    if is_uuid(ref) and not required:
+        return {'id': ref}
+    raise ComputeError('No server %s %r.' % ('has ID' if is_uuid(ref) else 'is named', ref))
+
+
+def find_images(cloud, criteria):
+    """Images answering the criteria, newest first: filtered by Glance, checked again here."""
+    return newest_first([i for i in cloud.list_images_where(glance_query(criteria)) if matches(i, criteria)])
+
+
+def find_current(cloud, params, server):
+    """The images the task's name (or ID) points at: a list, so that duplicates can be reported."""
+    if params.get('id'):
+        image = cloud.get_image(params['id'])
+        if image is None:
+            return []
+        made_from = image_property(image, 'instance_uuid')
+        if server is not None and made_from and made_from != server['id']:
+            raise ComputeError(
+                'Image %s (%s) was made from server %s, not from %s.'
+                % (image.get('name'), image['id'], made_from, server.get('name') or server['id'])
+            )
+        return [image]
+    return find_images(cloud, Criteria(server_id=server['id'], name=params['name']))
+
+
+# ---------------------------------------------------------------------------------------------- apply
+
+
+def _settle(module, image):
+    if image is None or not module.params['wait'] or image.get('status') not in PENDING_STATUSES:
+        return image
+    return module.cloud.wait_for_image(image['id'], timeout=module.params['timeout'])
+
+
+def apply_create(module, plan, server, desired):
+    cloud = module.cloud
+    if plan.kind == 'backup':
+        image_id = cloud.create_server_backup(
+            server['id'], desired.name, desired.backup_type, desired.rotation, plan.create_metadata
+        )
+    else:
+        image_id = cloud.create_server_image(server['id'], desired.name, plan.create_metadata)
+    if module.params['wait']:
+        return cloud.wait_for_image(image_id, timeout=module.params['timeout'])
+    return cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
+
+
+def apply_plan(module, plan, server, desired):
+    cloud = module.cloud
+    if plan.action == 'create':
+        return apply_create(module, plan, server, desired)
+    if plan.action == 'update':
+        return _settle(module, cloud.set_image_properties(plan.before['id'], plan.update_properties))
+    if plan.action == 'delete':
+        cloud.delete_image(plan.before['id'])
+        return None
+    return _settle(module, plan.before)
+
+
+# ---------------------------------------------------------------------------------------------- run
+
+
+def run_server_image(module):
+    params = module.params
+    cloud = module.cloud
+    try:
+        desired = desired_from_params(params)
+    except ValueError as exc:
+        raise ComputeError(str(exc))
+    if desired.state == 'present' and not (params.get('server') and params.get('name')):
+        raise ComputeError('server and name are required to make an image (state=present).')
+    if desired.state == 'absent' and not params.get('id') and not (params.get('server') and params.get('name')):
+        raise ComputeError('id, or server and name, are required to delete an image (state=absent).')
+
+    server = None
+    if params.get('server'):
+        server = find_server(cloud, params['server'], required=desired.state == 'present')
+    found = find_current(cloud, params, server)
+    backups = ()
+    if desired.state == 'present' and not found and desired.backup_type:
+        backups = find_images(
+            cloud, Criteria(server_id=server['id'], image_type='backup', backup_type=desired.backup_type)
+        )
+    project_id = cloud.current_project_id() if desired.state == 'present' and not found else None
+    try:
+        plan = plan_image(found, desired, server=server, project_id=project_id, backups=backups)
+    except ValueError as exc:
+        raise ComputeError(str(exc))
+    for warning in plan.warnings:
+        module.warn(warning)
+
+    if module.check_mode:
+        image = plan.after
+    else:
+        image = apply_plan(module, plan, server, desired)
+
+    data = dict(changes=list(plan.changes), nova_rotation=list(plan.nova_rotation))
+    if desired.state == 'present':
+        data['image'] = present_image(image)
+        data['id'] = (image or {}).get('id')
+    diff = dict(
+        before=image_view(plan.before) or {}, after=image_view(image if desired.state == 'present' else None) or {}
+    )
+    return module.result(plan.changed, diff=diff, **data)
+
+
+def run_server_image_info(module):
+    params = module.params
+    cloud = module.cloud
+    server_id = None
+    if params.get('server'):
+        server_id = find_server(cloud, params['server'], required=False)['id']
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        criteria = criteria_from(params, server_id, now, parse_duration)
+    except ValueError as exc:
+        raise ComputeError(str(exc))
+    images = [present_image(i) for i in find_images(cloud, criteria)]
+    return module.result(False, images=images, project_id=cloud.current_project_id())

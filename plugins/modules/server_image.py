@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: server_image
+short_description: Snapshot or back up an OpenStack server into an image, or delete such an image
+version_added: 1.0.0
+description:
+  - Makes an image of a server with Nova's C(createImage) (a snapshot), or with C(createBackup) when
+    O(backup_type) is given, and waits until Glance says it is V(active).
+  - Idempotent by name - when the server already has an image named O(name), that image is reported and no
+    new one is made. Give each image a name of its own (for example with a timestamp) to make one per run.
+  - Every image it makes carries the labels C(stackops_created_by=stackops.compute) and
+    C(stackops_server=<server ID>) besides O(metadata), so that this collection can recognise it later.
+  - With O(state=absent) it deletes one image made from a server, found by O(id) or by O(server) and
+    O(name). It refuses images that were not made from a server, images made from another server than
+    O(server), and protected images.
+  - Check mode returns the predicted image (its RV(id) is null) and sends no request that changes anything.
+    With C(--diff) the module returns the image before and after.
+extends_documentation_fragment:
+  - stackops.compute.auth
+  - stackops.compute.wait
+  - stackops.compute.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+    details:
+      - An image of the same name and server is reported, not made again.
+      - With O(backup_type), Nova's rotation runs only when a new backup is made.
+options:
+  backup_type:
+    description:
+      - Make the image with Nova's C(createBackup) instead of C(createImage), with this backup type (any
+        word, for example V(daily) or V(weekly)).
+      - After the backup, Nova deletes the oldest backups of this type of this server so that O(rotation)
+        remain, whatever their names or labels. RV(nova_rotation) lists the images it is expected to
+        delete. To choose what is kept with rules of your own, make snapshots and use the
+        R(retention filter,ansible_collections.stackops.compute.retention_filter) or the
+        R(rotate role,ansible_collections.stackops.compute.rotate_role) instead.
+      - Nova does not back up volume-backed servers; make a snapshot of them instead.
+    type: str
+  id:
+    description:
+      - ID of the image to delete, with O(state=absent). When O(server) is also given, the image must have
+        been made from that server.
+    type: str
+  metadata:
+    description:
+      - Image properties to set, as text. On a new image they are sent with Nova's request; on an existing
+        image the ones that differ are added or replaced. Properties the task does not list are left alone.
+      - Nova's own properties (C(instance_uuid), C(image_type), C(backup_type), C(user_id),
+        C(base_image_ref), C(owner_id)) cannot be set.
+    type: dict
+    aliases: [properties]
+  name:
+    description:
+      - Name of the image. Required with O(state=present); with O(state=absent) it finds the image together
+        with O(server).
+    type: str
+  rotation:
+    description:
+      - With O(backup_type), how many backups of that type Nova keeps for this server, the new one
+        included. At least V(1).
+    type: int
+  server:
+    description:
+      - Name or ID of the server. Required with O(state=present).
+      - With O(state=absent) the ID of a server that no longer exists is accepted, to delete its images.
+    type: str
+  state:
+    description:
+      - V(present) makes the image unless it exists; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - A server can only be imaged while it is C(ACTIVE), C(SHUTOFF), C(PAUSED) or C(SUSPENDED) and no other
+    task runs on it; the module says so instead of sending a request Nova would refuse.
+  - O(wait) has no effect with O(state=absent) - Glance deletes an image at once.
+seealso:
+  - module: stackops.compute.server_image_info
+'''
+
+EXAMPLES = r'''
+- name: Snapshot a server before an upgrade
+  stackops.compute.server_image:
+    cloud: prod
+    server: web1
+    name: web1-before-upgrade
+    metadata:
+      reason: upgrade to 2.4
+
+- name: Nova backup that keeps the 7 newest daily backups of the server
+  stackops.compute.server_image:
+    server: web1
+    name: "web1-daily-{{ now(utc=true, fmt='%Y%m%d') }}"
+    backup_type: daily
+    rotation: 7
+
+- name: Ask for snapshots of many servers, then wait for them all
+  stackops.compute.server_image:
+    server: "{{ item }}"
+    name: "{{ item }}-{{ stamp }}"
+    wait: false
+  loop: [web1, web2, db1]
+
+- name: Delete an image made from a server
+  stackops.compute.server_image:
+    state: absent
+    server: web1
+    name: web1-before-upgrade
+'''
+
+RETURN = r'''
+image:
+  description:
+    - The image, with every attribute openstacksdk returns plus RV(image.image_type) and RV(image.backup_type).
+    - In check mode, the predicted image of a new snapshot, with a null RV(image.id).
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: Image ID (null for an image check mode would make).
+      type: str
+    name:
+      description: Image name.
+      type: str
+    status:
+      description: Glance status - V(active) once the upload is done; V(queued) or V(saving) before.
+      type: str
+    instance_uuid:
+      description: ID of the server the image was made from.
+      type: str
+    image_type:
+      description: V(snapshot) or V(backup), as Nova wrote it.
+      type: str
+    backup_type:
+      description: Backup type of a backup, null for a snapshot.
+      type: str
+    owner:
+      description: Project that owns the image.
+      type: str
+    is_protected:
+      description: Whether Glance refuses to delete the image.
+      type: bool
+    created_at:
+      description: When Glance created the image (null in check mode).
+      type: str
+    properties:
+      description: Custom properties, labels included.
+      type: dict
+  sample:
+    id: 6f1e4a0c-50f3-4e67-9b0e-0d5c9d3c6a7e
+    name: web1-before-upgrade
+    status: active
+    instance_uuid: 2b2ac4a8-5f11-4d6f-a0bd-0d1d8b9c6f43
+    image_type: snapshot
+    backup_type: null
+    owner: 0d5e4ab1b5f54e3f8d2ad5a5b3e8e4f1
+    is_protected: false
+    created_at: '2026-11-27T01:00:00Z'
+    properties:
+      image_type: snapshot
+      stackops_created_by: stackops.compute
+      stackops_server: 2b2ac4a8-5f11-4d6f-a0bd-0d1d8b9c6f43
+id:
+  description: ID of the image (null for an image check mode would make).
+  returned: when O(state=present)
+  type: str
+changes:
+  description: What the task changed (or would change, in check mode), one line each.
+  returned: always
+  type: list
+  elements: str
+  sample: [snapshot server web1 into image web1-before-upgrade]
+nova_rotation:
+  description:
+    - With O(backup_type), the IDs of the backups Nova is expected to delete after the new backup - the
+      oldest backups of that type of the server beyond O(rotation). Nova deletes them on its own, after the
+      upload; this list is read before the request.
+  returned: always
+  type: list
+  elements: str
+diff:
+  description:
+    - The image before and after (ID, name, status, type, server, owner, protection, properties), with C(--diff).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.stackops.compute.plugins.module_utils._images_apply import run_server_image
+from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
+
+
+def main():
+    module = ComputeModule(
+        argument_spec=dict(
+            backup_type=dict(type='str'),
+            id=dict(type='str'),
+            metadata=dict(type='dict', aliases=['properties']),
+            name=dict(type='str'),
+            rotation=dict(type='int'),
+            server=dict(type='str'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+        ),
+        waits=True,
+        required_if=[('state', 'present', ('server', 'name'))],
+        required_together=[('backup_type', 'rotation')],
+    )
+    module.run(run_server_image)
+
+
+if __name__ == '__main__':
+    main()
