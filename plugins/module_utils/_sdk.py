@@ -141,9 +141,10 @@ def to_plain(value):
     return value
 
 
-def server_to_dict(server):
+def server_to_dict(server, drop=VOLATILE_SERVER_FIELDS):
+    """A server as a plain dict without the ``drop`` fields (and never its user data)."""
     data = to_plain(server)
-    for key in VOLATILE_SERVER_FIELDS:
+    for key in drop:
         data.pop(key, None)
     # user data can hold secrets; Nova shows it to admins only anyway.
     data.pop('user_data', None)
@@ -158,11 +159,11 @@ class Cloud(object):
 
     # ---------------------------------------------------------------- servers: read
 
-    def get_server(self, server_id):
+    def get_server(self, server_id, drop=VOLATILE_SERVER_FIELDS):
         """The server with this ID as a dict, or None when it is gone."""
         with sdk_errors('reading server %s' % server_id):
             try:
-                return server_to_dict(self.conn.compute.get_server(server_id))
+                return server_to_dict(self.conn.compute.get_server(server_id), drop)
             except sdk_exc.NotFoundException:
                 return None
 
@@ -185,15 +186,22 @@ class Cloud(object):
                                % (len(found), name_or_id, ', '.join(ids)), server_ids=ids)
         return found[0] if found else None
 
-    def list_servers(self, query=None, all_projects=False, limit=None):
-        """Servers as dicts, paginated by the SDK; stops after ``limit`` when given."""
+    def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=VOLATILE_SERVER_FIELDS):
+        """Servers as dicts, paginated by the SDK; stops after ``limit`` when given.
+
+        ``keep(server)`` filters in Python while the pages are read, so ``limit`` counts kept servers only
+        and no page is fetched once enough are kept.
+        """
         query = dict(query or {})
         if limit:
             query.setdefault('limit', min(limit, 1000))
         result = []
         with sdk_errors('listing servers'):
             for server in self.conn.compute.servers(details=True, all_projects=all_projects, **query):
-                result.append(server_to_dict(server))
+                data = server_to_dict(server, drop)
+                if keep is not None and not keep(data):
+                    continue
+                result.append(data)
                 if limit and len(result) >= limit:
                     break
         return result
@@ -238,6 +246,13 @@ class Cloud(object):
         with sdk_errors(doing):
             server = _server_class().existing(id=server_id)
             return to_plain(getattr(server, method)(self.conn.compute, **kwargs))
+
+    def get_server_topology(self, server_id):
+        """A server's NUMA topology. Needs microversion 2.78, which the SDK's fetch_topology does not send."""
+        with sdk_errors('reading the topology of server %s' % server_id):
+            response = self.conn.compute.get('/servers/%s/topology' % server_id, microversion='2.78')
+            sdk_exc.raise_from_response(response)
+            return response.json()
 
     # ---------------------------------------------------------------- waits
 
@@ -306,6 +321,10 @@ class Cloud(object):
                 raise ComputeError('Security group %r not found.' % name_or_id)
             return to_plain(group)
 
+    def list_security_groups(self, **query):
+        with sdk_errors('listing security groups'):
+            return [to_plain(g) for g in self.conn.network.security_groups(**query)]
+
     def find_keypair(self, name):
         with sdk_errors('looking up keypair %s' % name):
             keypair = self.conn.compute.find_keypair(name, ignore_missing=True)
@@ -336,6 +355,17 @@ class Cloud(object):
     def current_project_id(self):
         with sdk_errors('reading the current project'):
             return self.conn.current_project_id
+
+    def find_project(self, name_or_id):
+        """A project as {'id', 'name'}; the token's own project costs no request."""
+        with sdk_errors('looking up project %s' % name_or_id):
+            access = self.conn.session.auth.get_access(self.conn.session)
+            if name_or_id in (access.project_id, access.project_name):
+                return {'id': access.project_id, 'name': access.project_name}
+            project = self.conn.identity.find_project(name_or_id, ignore_missing=True)
+            if project is None:
+                raise ComputeError('Project %r not found, or not visible to this user.' % name_or_id)
+            return {'id': project.id, 'name': project.name}
 
     def compute_max_microversion(self):
         """The highest compute microversion both the SDK and the cloud speak, as a string."""
@@ -457,6 +487,21 @@ def image_from_glance(raw):
     # Glance names a key "self", which the SDK resource cannot take.
     raw.pop('self', None)
     return to_plain(_image_class().existing(**raw))
+
+
+def server_query_names():
+    """Names the server list accepts as query parameters: {SDK or Nova name: SDK name}."""
+    names = {}
+    for sdk_name, nova in _server_class()._query_mapping._mapping.items():
+        nova_name = nova.get('name', sdk_name) if isinstance(nova, dict) else nova
+        names[sdk_name] = sdk_name
+        names.setdefault(nova_name, sdk_name)
+    return names
+
+
+def server_attribute_names():
+    """The attribute names of an SDK server, as they appear in server dicts."""
+    return sorted(set(name for name, _field in _server_class()._attributes_iterator()))
 
 
 def describe_server_state(server):
