@@ -177,6 +177,8 @@ options:
 notes:
   - The convenience addresses (RV(servers[].interface_ip) and the others) depend on the option O(interface),
     V(public) when left out.
+author:
+  - stackops.compute maintainers (@stackops)
 '''
 
 EXAMPLES = r'''
