@@ -1,0 +1,1 @@
+"""Glue for the stackops.compute local cloud: an ML2 mechanism driver and a fake compute driver."""
