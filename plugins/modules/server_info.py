@@ -465,6 +465,10 @@ servers:
     vm_state:
       description: The server's VM state, like C(active), C(stopped).
       type: str
+    volumes:
+      description: Same as RV(servers[].attached_volumes) (openstacksdk's second name for it).
+      type: list
+      elements: dict
 query_result:
   description: The result of O(query) applied to RV(servers), whatever its shape.
   returned: when O(query) is given
