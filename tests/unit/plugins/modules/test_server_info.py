@@ -257,3 +257,15 @@ def test_bad_input_fails_before_connecting(cloud, args, message):
     assert result['failed'] is True
     assert message in result['msg']
     assert cloud.connected == [] and cloud.calls == []
+
+
+def test_image_names_missing_from_the_listing_are_read_once_each(cloud):
+    hidden = '55555555-5555-4555-8555-555555555555'
+    cloud.servers.append(make_server('66666666-6666-4666-8666-666666666666', 'web2', image={'id': hidden}))
+    cloud.servers.append(make_server('77777777-7777-4777-8777-777777777777', 'web3', image={'id': hidden}))
+    cloud.servers.append(make_server('88888888-8888-4888-8888-888888888888', 'vol1', image=''))
+    result = run_module(server_info.main, {'cloud': 'local', 'resolve_names': True})
+    names = dict((s['name'], s['image_name']) for s in result['servers'])
+    assert names == {'web1': 'tiny', 'db1': 'tiny', 'web2': None, 'web3': None, 'vol1': None}
+    assert [c for c in cloud.calls if c[0] == 'list_images'][0][2] == {'id': 'in:%s,%s' % (IMAGE_ID, hidden)}
+    assert [c[1] for c in cloud.calls if c[0] == 'get_image'] == [(hidden,)]
