@@ -3,10 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run a module's main() in-process, the same way on ansible-core 2.16 to 2.21.
 
-    from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_module
-
-    result = run_module(server_info.main, {'cloud': 'local', 'name': 'web1'})
-    assert result['failed'] ...
+Import from ``ansible_collections.stackops.compute.tests.unit.helpers.modules``: ``run_module(main, args)``
+returns the result dict the module printed; ``patch_module_args(args)`` is the bare context manager.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -21,7 +21,8 @@ PREFIX = 'stackops.compute.'
 
 
 def modules_on_disk():
-    return sorted(path.stem for path in (COLLECTION_ROOT / 'plugins' / 'modules').glob('*.py') if path.stem != '__init__')
+    folder = COLLECTION_ROOT / 'plugins' / 'modules'
+    return sorted(path.stem for path in folder.glob('*.py') if path.stem != '__init__')
 
 
 def compute_group():
