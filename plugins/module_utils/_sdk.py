@@ -254,6 +254,36 @@ class Cloud(object):
             sdk_exc.raise_from_response(response)
             return response.json()
 
+    def server_action_request(self, server_id, body, doing, microversion=None):
+        """POST one server action body at a given microversion; returns the JSON answer or None.
+
+        For actions Nova removed from later microversions while the SDK sends its newest one (the fixed and
+        floating IP actions exist up to 2.43 only).
+        """
+        with sdk_errors(doing):
+            kwargs = {'microversion': microversion} if microversion else {}
+            response = self.conn.compute.post('/servers/%s/action' % server_id, json=body, **kwargs)
+            sdk_exc.raise_from_response(response)
+            try:
+                return response.json()
+            except ValueError:
+                return None
+
+    def list_server_actions(self, server_id):
+        """The server's instance actions (newest first), without events."""
+        with sdk_errors('listing the actions of server %s' % server_id):
+            return [to_plain(a) for a in self.conn.compute.server_actions(server_id)]
+
+    def get_server_action(self, server_id, request_id):
+        """One instance action with its events (Nova shows events to admins only)."""
+        with sdk_errors('reading action %s of server %s' % (request_id, server_id)):
+            return to_plain(self.conn.compute.get_server_action(request_id, server_id, ignore_missing=True))
+
+    def current_roles(self):
+        """Role names of the token (no request: the token is already there)."""
+        with sdk_errors('reading the roles of the current user'):
+            return list(self.conn.session.auth.get_access(self.conn.session).role_names or [])
+
     # ---------------------------------------------------------------- waits
 
     def wait_for_server(self, server_id, done, failed=None, timeout=600):
