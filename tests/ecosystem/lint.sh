@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint what ruff and ansible-test sanity do not look at:
-#   - ansible-lint --profile production on roles/ and playbooks/ (configuration: .ansible-lint);
+#   - ansible-lint --profile production on roles/, playbooks/ and the AWX job's project (configuration:
+#     .ansible-lint);
 #   - antsibull-docs lint-collection-docs --plugin-docs: module, role and filter docs as the docs site renders
 #     them, and the guides in docs/docsite/ with their references to options and plugins;
 #   - antsibull-changelog lint: the fragments in changelogs/fragments/ and changelogs/changelog.yaml.
@@ -19,6 +20,8 @@ lint_body() {
   local -a targets=()
   [[ -d roles ]] && targets+=(roles/)
   [[ -d playbooks ]] && targets+=(playbooks/)
+  # The job tests/ecosystem/awx.sh runs is an example of a user's playbook: it is held to the same profile.
+  targets+=(tests/ecosystem/awx/project/)
   if ((${#targets[@]})); then
     # ansible-lint keeps a cache in .ansible/ of the project it lints: the copy, not the checkout.
     ansible-lint --version >&2
