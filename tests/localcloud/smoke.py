@@ -2,6 +2,9 @@
 
 As ``demo``: boot a server on ``private``, wait for ACTIVE, snapshot it (image ``active``),
 allocate a floating IP from ``public`` and attach it to the server's port, then delete all.
+With ``--actions``, also run the server actions one by one on one server (stop/start,
+reboots, pause, suspend, lock, rescue, resize confirm/revert, rebuild, security groups,
+metadata, backup rotation, shelve/offload/unshelve), checking the final state.
 With ``--moves``, as ``local-admin`` also: cold migrate + confirm, live migrate, and evacuate
 with the source compute service forced down; then the source compute is restarted (nova
 refuses to lift forced_down before that) and forced up again.
@@ -140,10 +143,101 @@ def moves(conn: openstack.connection.Connection, admin: openstack.connection.Con
                 conn.compute.wait_for_delete(server, interval=POLL, wait=TIMEOUT)
 
 
+def settle(conn: openstack.connection.Connection, server: Any, status: str) -> Any:
+    """Wait until the server shows STATUS with no task running (the API sets task_state
+    before it answers an action, so an old status is never mistaken for the new one)."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        current = conn.compute.get_server(server)
+        if current.status == "ERROR":
+            raise RuntimeError(f"server went to ERROR: {current.fault}")
+        if current.status == status and not current.task_state:
+            return current
+        time.sleep(POLL)
+    raise TimeoutError(f"server did not reach {status}")
+
+
+def backups_of(conn: openstack.connection.Connection, server: Any) -> list[Any]:
+    return [image for image in conn.image.images(owner=conn.current_project_id)
+            if image.instance_uuid == server.id
+            and image.properties.get("image_type") == "backup"]
+
+
+def actions(conn: openstack.connection.Connection, admin: openstack.connection.Connection,
+            timer: Timer, prefix: str) -> None:
+    compute = conn.compute
+    small = compute.find_flavor("m1.small", ignore_missing=False)
+    medium = compute.find_flavor("m1.medium", ignore_missing=False)
+    alt_image = conn.image.find_image("tiny-alt", ignore_missing=False)
+    web = conn.network.find_security_group("web", project_id=conn.current_project_id,
+                                           ignore_missing=False)
+    server = None
+    try:
+        with timer.step("boot for actions"):
+            server = boot(conn, f"{prefix}-actions")
+        steps: list[tuple[str, Any, str]] = [
+            ("stop", lambda: compute.stop_server(server), "SHUTOFF"),
+            ("start", lambda: compute.start_server(server), "ACTIVE"),
+            ("reboot SOFT", lambda: compute.reboot_server(server, "SOFT"), "ACTIVE"),
+            ("reboot HARD", lambda: compute.reboot_server(server, "HARD"), "ACTIVE"),
+            ("pause", lambda: compute.pause_server(server), "PAUSED"),
+            ("unpause", lambda: compute.unpause_server(server), "ACTIVE"),
+            ("suspend", lambda: compute.suspend_server(server), "SUSPENDED"),
+            ("resume", lambda: compute.resume_server(server), "ACTIVE"),
+            ("lock", lambda: compute.lock_server(server, locked_reason="smoke"), "ACTIVE"),
+            ("unlock", lambda: compute.unlock_server(server), "ACTIVE"),
+            ("rescue", lambda: compute.rescue_server(server), "RESCUE"),
+            ("unrescue", lambda: compute.unrescue_server(server), "ACTIVE"),
+            ("resize to m1.small", lambda: compute.resize_server(server, small),
+             "VERIFY_RESIZE"),
+            ("confirm resize", lambda: compute.confirm_server_resize(server), "ACTIVE"),
+            ("resize to m1.medium", lambda: compute.resize_server(server, medium),
+             "VERIFY_RESIZE"),
+            ("revert resize", lambda: compute.revert_server_resize(server), "ACTIVE"),
+            ("rebuild with tiny-alt", lambda: compute.rebuild_server(server, alt_image),
+             "ACTIVE"),
+            ("add security group web",
+             lambda: compute.add_security_group_to_server(server, web), "ACTIVE"),
+            ("remove security group web",
+             lambda: compute.remove_security_group_from_server(server, web), "ACTIVE"),
+            ("set metadata", lambda: compute.set_server_metadata(server, role="smoke"),
+             "ACTIVE"),
+            ("backup x3, rotation 2", lambda: [
+                (compute.backup_server(server, f"{prefix}-backup-{n}", "daily", 2),
+                 settle(conn, server, "ACTIVE")) for n in range(3)], "ACTIVE"),
+            ("shelve", lambda: compute.shelve_server(server), "SHELVED"),
+            ("shelve offload (admin)", lambda: admin.compute.shelve_offload_server(server),
+             "SHELVED_OFFLOADED"),
+            ("unshelve", lambda: compute.unshelve_server(server), "ACTIVE"),
+        ]
+        for name, act, status in steps:
+            with timer.step(name):
+                act()
+                settle(conn, server, status)
+        current = compute.get_server(server)
+        assert current.flavor.name == "m1.small", current.flavor
+        assert current.image.id == alt_image.id, current.image
+        assert current.metadata.get("role") == "smoke", current.metadata
+        assert "FAKE CONSOLE OUTPUT" in compute.get_server_console_output(server)["output"]
+        backups = backups_of(conn, server)
+        assert len(backups) == 2 and {b.status for b in backups} == {"active"}, backups
+        print("  checked: flavor m1.small, image tiny-alt, metadata, console output, "
+              "2 active backups", flush=True)
+    finally:
+        with timer.step("delete server and its images"):
+            if server is not None:
+                for image in backups_of(conn, server):
+                    conn.image.delete_image(image)
+                compute.delete_server(server)
+                compute.wait_for_delete(server, interval=POLL, wait=TIMEOUT)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", action="store_true",
                         help="also migrate, live migrate and evacuate (admin)")
+    parser.add_argument("--actions", action="store_true",
+                        help="also run every server action the collection uses")
     args = parser.parse_args(argv[1:])
     prefix = f"smoke-{uuid.uuid4().hex[:6]}"
     timer = Timer()
@@ -151,8 +245,12 @@ def main(argv: list[str]) -> int:
     conn = openstack.connect(cloud="local")
     print(f"smoke test {prefix} as demo", flush=True)
     basic(conn, timer, prefix)
-    if args.moves:
-        moves(conn, openstack.connect(cloud="local-admin"), timer, prefix)
+    if args.actions or args.moves:
+        admin = openstack.connect(cloud="local-admin")
+        if args.actions:
+            actions(conn, admin, timer, prefix)
+        if args.moves:
+            moves(conn, admin, timer, prefix)
     print(f"SMOKE OK in {time.monotonic() - started:.1f} s", flush=True)
     return 0
 
