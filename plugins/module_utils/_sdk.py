@@ -21,8 +21,8 @@ from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
 
 try:
     import openstack
-    from openstack import exceptions as sdk_exc
     from keystoneauth1 import exceptions as ksa_exc
+    from openstack import exceptions as sdk_exc
 
     HAS_SDK = True
     SDK_IMPORT_ERROR = None
@@ -60,12 +60,15 @@ def connection_kwargs(params):
     given = dict((CONNECTION_KEYS[k], params[k]) for k in CONNECTION_KEYS if params.get(k) is not None)
     if isinstance(cloud, dict):
         if given:
-            raise ComputeError('When cloud is a dictionary, put %s inside it instead of beside it.'
-                               % ', '.join(sorted(k for k in CONNECTION_KEYS if params.get(k) is not None)))
+            raise ComputeError(
+                'When cloud is a dictionary, put %s inside it instead of beside it.'
+                % ', '.join(sorted(k for k in CONNECTION_KEYS if params.get(k) is not None))
+            )
         return dict(cloud)
     if cloud is not None and not isinstance(cloud, str):
-        raise ComputeError('cloud must be the name of a cloud in clouds.yaml or a dictionary, not %s.'
-                           % type(cloud).__name__)
+        raise ComputeError(
+            'cloud must be the name of a cloud in clouds.yaml or a dictionary, not %s.' % type(cloud).__name__
+        )
     if cloud:
         given['cloud'] = cloud
     return given
@@ -96,12 +99,17 @@ def sdk_errors(doing):
     except sdk_exc.HttpException as exc:
         status = getattr(exc, 'status_code', None)
         if status == 401:
-            raise ComputeError('Authentication failed while %s: check the credentials of the cloud (%s).'
-                               % (doing, describe_http_error(exc)), status_code=status)
+            raise ComputeError(
+                'Authentication failed while %s: check the credentials of the cloud (%s).'
+                % (doing, describe_http_error(exc)),
+                status_code=status,
+            )
         if status == 403:
-            raise ComputeError('Not allowed while %s: %s. The policy of the cloud forbids it for this '
-                               'user; an admin cloud may be needed.' % (doing, describe_http_error(exc)),
-                               status_code=status)
+            raise ComputeError(
+                'Not allowed while %s: %s. The policy of the cloud forbids it for this '
+                'user; an admin cloud may be needed.' % (doing, describe_http_error(exc)),
+                status_code=status,
+            )
         raise ComputeError('Failed while %s: %s' % (doing, describe_http_error(exc)), status_code=status)
     except ksa_exc.Unauthorized as exc:
         raise ComputeError('Authentication failed while %s: %s' % (doing, _first_line(exc)))
@@ -182,8 +190,11 @@ class Cloud(object):
         found = self.find_servers(name_or_id, all_projects=all_projects)
         if len(found) > 1:
             ids = sorted(s['id'] for s in found)
-            raise ComputeError('%d servers are named %r: %s. Give the ID instead of the name.'
-                               % (len(found), name_or_id, ', '.join(ids)), server_ids=ids)
+            raise ComputeError(
+                '%d servers are named %r: %s. Give the ID instead of the name.'
+                % (len(found), name_or_id, ', '.join(ids)),
+                server_ids=ids,
+            )
         return found[0] if found else None
 
     def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=VOLATILE_SERVER_FIELDS):
@@ -302,8 +313,12 @@ class Cloud(object):
         return poll(fetch, done, fail, timeout=timeout, describe=describe_server_state)
 
     def wait_for_server_gone(self, server_id, timeout=600):
-        return poll(lambda: self.get_server(server_id), lambda s: s is None or s.get('status') == 'DELETED',
-                    timeout=timeout, describe=describe_server_state)
+        return poll(
+            lambda: self.get_server(server_id),
+            lambda s: s is None or s.get('status') == 'DELETED',
+            timeout=timeout,
+            describe=describe_server_state,
+        )
 
     # ---------------------------------------------------------------- lookups
 
@@ -343,8 +358,9 @@ class Cloud(object):
 
     def find_security_group(self, name_or_id):
         with sdk_errors('looking up security group %s' % name_or_id):
-            group = self.conn.network.find_security_group(name_or_id, ignore_missing=True,
-                                                          project_id=self.current_project_id())
+            group = self.conn.network.find_security_group(
+                name_or_id, ignore_missing=True, project_id=self.current_project_id()
+            )
             if group is None:
                 group = self.conn.network.find_security_group(name_or_id, ignore_missing=True)
             if group is None:
@@ -438,8 +454,13 @@ class Cloud(object):
                 return 'Image %s ended %s.' % (image_id, image.get('status'))
             return None
 
-        return poll(fetch, lambda i: i is not None and i.get('status') == 'active', failed, timeout=timeout,
-                    describe=lambda i: 'status %s' % (i or {}).get('status'))
+        return poll(
+            fetch,
+            lambda i: i is not None and i.get('status') == 'active',
+            failed,
+            timeout=timeout,
+            describe=lambda i: 'status %s' % (i or {}).get('status'),
+        )
 
     # ---------------------------------------------------------------- images made from servers
 
@@ -473,8 +494,8 @@ class Cloud(object):
     def create_server_backup(self, server_id, name, backup_type, rotation, metadata):
         """Nova createBackup with metadata (the SDK's backup() sends none); returns the image ID."""
         from openstack import utils as sdk_utils
-        body = {'createBackup': {'name': name, 'backup_type': backup_type, 'rotation': rotation,
-                                 'metadata': metadata}}
+
+        body = {'createBackup': {'name': name, 'backup_type': backup_type, 'rotation': rotation, 'metadata': metadata}}
         with sdk_errors('backing up server %s into image %s' % (server_id, name)):
             # 2.45 returns the image ID in the body; before it, in the Location header.
             microversion = '2.45' if sdk_utils.supports_microversion(self.conn.compute, '2.45') else None
@@ -493,21 +514,28 @@ class Cloud(object):
             current = self.conn.image.get('/images/%s' % image_id)
             sdk_exc.raise_from_response(current)
             have = current.json()
-            patch = [{'op': 'replace' if key in have else 'add', 'path': '/%s' % key, 'value': value}
-                     for key, value in sorted(properties.items())]
-            response = self.conn.image.patch('/images/%s' % image_id, json=patch,
-                                             headers={'Content-Type': 'application/openstack-images-v2.1-json-patch'})
+            patch = [
+                {'op': 'replace' if key in have else 'add', 'path': '/%s' % key, 'value': value}
+                for key, value in sorted(properties.items())
+            ]
+            response = self.conn.image.patch(
+                '/images/%s' % image_id,
+                json=patch,
+                headers={'Content-Type': 'application/openstack-images-v2.1-json-patch'},
+            )
             sdk_exc.raise_from_response(response)
             return image_from_glance(response.json())
 
 
 def _server_class():
     from openstack.compute.v2 import server as server_mod
+
     return server_mod.Server
 
 
 def _image_class():
     from openstack.image.v2 import image as image_mod
+
     return image_mod.Image
 
 

@@ -70,8 +70,16 @@ STATUSES = ('active', 'shutoff', 'paused', 'suspended', 'shelved', 'shelved_offl
 
 # Options Nova only takes at boot and never shows again (or shows only to admins): they are used
 # when the server is created and are not compared with an existing server (documented).
-CREATE_ONLY = ('admin_password', 'block_device_mapping', 'config_drive', 'disk_config', 'scheduler_hints',
-               'server_group', 'trusted_image_certificates', 'user_data')
+CREATE_ONLY = (
+    'admin_password',
+    'block_device_mapping',
+    'config_drive',
+    'disk_config',
+    'scheduler_hints',
+    'server_group',
+    'trusted_image_certificates',
+    'user_data',
+)
 
 # Fields the server's PUT /servers/{id} can change, as SDK attribute names.
 UPDATABLE = ('name', 'description', 'hostname', 'access_ipv4', 'access_ipv6')
@@ -83,11 +91,11 @@ class Desired(object):
 
     name: str = None
     state: str = 'present'
-    image: dict = None             # resolved: {'id', 'name'}
-    flavor: dict = None            # resolved: {'id', 'name'}
+    image: dict = None  # resolved: {'id', 'name'}
+    flavor: dict = None  # resolved: {'id', 'name'}
     key_name: str = None
     availability_zone: str = None
-    networks: tuple = None         # resolved: ({'uuid'|'port'|'fixed_ip', 'name'}...) or ('auto',) / ('none',)
+    networks: tuple = None  # resolved: ({'uuid'|'port'|'fixed_ip', 'name'}...) or ('auto',) / ('none',)
     security_groups: tuple = None  # names
     metadata: dict = None
     tags: tuple = None
@@ -95,7 +103,7 @@ class Desired(object):
     hostname: str = None
     access_ipv4: str = None
     access_ipv6: str = None
-    status: str = None             # one of STATUSES
+    status: str = None  # one of STATUSES
     locked: bool = None
     locked_reason: str = None
     purge_metadata: bool = False
@@ -108,24 +116,24 @@ class Desired(object):
 
 @dataclasses.dataclass(frozen=True)
 class Plan(object):
-    action: str                       # create | update | delete | none
+    action: str  # create | update | delete | none
     before: dict = None
     after: dict = None
-    changes: tuple = ()               # human-readable, one per change
+    changes: tuple = ()  # human-readable, one per change
     create_attrs: dict = None
     update_attrs: dict = dataclasses.field(default_factory=dict)
     metadata_set: dict = dataclasses.field(default_factory=dict)
     metadata_delete: tuple = ()
-    tags: tuple = None                # the whole new tag list, when tags change
+    tags: tuple = None  # the whole new tag list, when tags change
     groups_add: tuple = ()
     groups_remove: tuple = ()
     rebuild_image: str = None
     resize_flavor: str = None
     confirm_resize: bool = False
     unlock_first: bool = False
-    transitions: tuple = ()           # server_action names, in order
-    lock: tuple = None                # ('lock', reason) or ('unlock', None)
-    differences: tuple = ()           # what differs but is not changed in place (warned)
+    transitions: tuple = ()  # server_action names, in order
+    lock: tuple = None  # ('lock', reason) or ('unlock', None)
+    differences: tuple = ()  # what differs but is not changed in place (warned)
 
     @property
     def changed(self):
@@ -201,8 +209,9 @@ def create_attrs(desired):
         if desired.networks in (('auto',), ('none',)):
             attrs['networks'] = desired.networks[0]
         else:
-            attrs['networks'] = [dict((k, v) for k, v in n.items() if k in ('uuid', 'port', 'fixed_ip'))
-                                 for n in desired.networks]
+            attrs['networks'] = [
+                dict((k, v) for k, v in n.items() if k in ('uuid', 'port', 'fixed_ip')) for n in desired.networks
+            ]
     if desired.security_groups is not None:
         attrs['security_groups'] = [{'name': g} for g in desired.security_groups]
     if desired.metadata is not None:
@@ -271,8 +280,9 @@ def predicted_new_server(desired):
         image=image,
         key_name=desired.key_name,
         availability_zone=desired.availability_zone,
-        addresses=dict((n.get('name') or n.get('uuid') or n.get('port'), [])
-                       for n in desired.networks or () if isinstance(n, dict)),
+        addresses=dict(
+            (n.get('name') or n.get('uuid') or n.get('port'), []) for n in desired.networks or () if isinstance(n, dict)
+        ),
         security_groups=[{'name': g} for g in (desired.security_groups or ('default',))],
         metadata=dict(desired.metadata or {}),
         tags=list(desired.tags or ()),
@@ -314,8 +324,15 @@ def _plan_create(desired, transition_for):
     changes.extend('then %s' % a for a in transitions)
     if lock:
         changes.append('then lock')
-    return Plan(action='create', before=None, after=after, changes=tuple(changes),
-                create_attrs=create_attrs(desired), transitions=transitions, lock=lock)
+    return Plan(
+        action='create',
+        before=None,
+        after=after,
+        changes=tuple(changes),
+        create_attrs=create_attrs(desired),
+        transitions=transitions,
+        lock=lock,
+    )
 
 
 def _plan_update(current, desired, transition_for):
@@ -396,9 +413,11 @@ def _plan_update(current, desired, transition_for):
             after['image'] = {'id': rebuild_image}
             changes.append('rebuild from image %s' % (desired.image.get('name') or rebuild_image))
         else:
-            differences.append('image: the server runs image %s, the task asks for %s (%s); set '
-                               'rebuild_on_image_change=true to rebuild it, which replaces its disk'
-                               % (have_image, desired.image.get('name'), desired.image['id']))
+            differences.append(
+                'image: the server runs image %s, the task asks for %s (%s); set '
+                'rebuild_on_image_change=true to rebuild it, which replaces its disk'
+                % (have_image, desired.image.get('name'), desired.image['id'])
+            )
 
     # Flavor: resize, then confirm unless told to leave it for verification.
     resize_flavor, confirm = None, False
@@ -412,8 +431,10 @@ def _plan_update(current, desired, transition_for):
                 after['status'] = 'VERIFY_RESIZE'
             changes.append('resize to flavor %s%s' % (desired.flavor['name'], '' if confirm else ' (left to verify)'))
         else:
-            raise ValueError('Cannot resize server %s to flavor %s: its status is %s; resize needs ACTIVE or SHUTOFF.'
-                             % (current.get('name'), desired.flavor['name'], status))
+            raise ValueError(
+                'Cannot resize server %s to flavor %s: its status is %s; resize needs ACTIVE or SHUTOFF.'
+                % (current.get('name'), desired.flavor['name'], status)
+            )
     elif status == 'VERIFY_RESIZE' and desired.confirm_resize and desired.flavor is not None:
         confirm = True
         after['status'] = 'ACTIVE'
@@ -421,20 +442,25 @@ def _plan_update(current, desired, transition_for):
 
     # What cannot change in place: say so, never ignore it.
     if desired.key_name is not None and desired.key_name != current.get('key_name'):
-        differences.append('key_name: the server has %r, the task asks for %r; Nova cannot change it in place '
-                           '(rebuild with server_action action=rebuild key_name=..., or recreate the server)'
-                           % (current.get('key_name'), desired.key_name))
+        differences.append(
+            'key_name: the server has %r, the task asks for %r; Nova cannot change it in place '
+            '(rebuild with server_action action=rebuild key_name=..., or recreate the server)'
+            % (current.get('key_name'), desired.key_name)
+        )
     if desired.availability_zone is not None and desired.availability_zone != current.get('availability_zone'):
-        differences.append('availability_zone: the server is in %r, the task asks for %r; move it with '
-                           'server_action action=migrate (admin) or recreate it'
-                           % (current.get('availability_zone'), desired.availability_zone))
+        differences.append(
+            'availability_zone: the server is in %r, the task asks for %r; move it with '
+            'server_action action=migrate (admin) or recreate it'
+            % (current.get('availability_zone'), desired.availability_zone)
+        )
     if desired.networks is not None and desired.networks not in (('auto',), ('none',)):
         have_nets = set((current.get('addresses') or {}).keys())
         want = set(n.get('name') for n in desired.networks if n.get('name'))
         missing = sorted(want - have_nets)
         if missing:
-            differences.append('networks: the server is not on %s; attach an interface or recreate the server'
-                               % ', '.join(missing))
+            differences.append(
+                'networks: the server is not on %s; attach an interface or recreate the server' % ', '.join(missing)
+            )
 
     # Status transitions.
     transitions = ()
@@ -455,14 +481,27 @@ def _plan_update(current, desired, transition_for):
     lock = None
     is_locked = bool(current.get('is_locked'))
     unlock_first = False
-    other_changes = bool(update_attrs or metadata_set or metadata_delete or tags is not None or groups_add
-                         or groups_remove or rebuild_image or resize_flavor or confirm or transitions)
+    other_changes = bool(
+        update_attrs
+        or metadata_set
+        or metadata_delete
+        or tags is not None
+        or groups_add
+        or groups_remove
+        or rebuild_image
+        or resize_flavor
+        or confirm
+        or transitions
+    )
     if desired.locked is True:
         reason_differs = desired.locked_reason is not None and desired.locked_reason != current.get('locked_reason')
         if not is_locked or reason_differs or other_changes:
             if is_locked:
                 unlock_first = True
-            lock = ('lock', desired.locked_reason if desired.locked_reason is not None else current.get('locked_reason'))
+            lock = (
+                'lock',
+                desired.locked_reason if desired.locked_reason is not None else current.get('locked_reason'),
+            )
             if not is_locked or reason_differs:
                 changes.append('lock%s' % (' (%s)' % lock[1] if lock[1] else ''))
             after['is_locked'] = True
@@ -475,15 +514,31 @@ def _plan_update(current, desired, transition_for):
             after['is_locked'] = False
             after['locked_reason'] = None
     elif is_locked and other_changes:
-        raise ValueError('Server %s is locked (%s), so Nova refuses the changes this task asks for (%s); set '
-                         'locked=false to unlock it, or locked=true to unlock, change and lock it again.'
-                         % (current.get('name'), current.get('locked_reason') or 'no reason given', '; '.join(changes)))
+        raise ValueError(
+            'Server %s is locked (%s), so Nova refuses the changes this task asks for (%s); set '
+            'locked=false to unlock it, or locked=true to unlock, change and lock it again.'
+            % (current.get('name'), current.get('locked_reason') or 'no reason given', '; '.join(changes))
+        )
     if lock and lock[0] == 'unlock' and unlock_first:
         lock = None  # unlocking first already leaves it unlocked
 
     action = 'update' if (other_changes or lock or unlock_first) else 'none'
-    return Plan(action=action, before=current, after=after, changes=tuple(changes), update_attrs=update_attrs,
-                metadata_set=metadata_set, metadata_delete=metadata_delete, tags=tags, groups_add=groups_add,
-                groups_remove=groups_remove, rebuild_image=rebuild_image, resize_flavor=resize_flavor,
-                confirm_resize=confirm, unlock_first=unlock_first, transitions=transitions, lock=lock,
-                differences=tuple(differences))
+    return Plan(
+        action=action,
+        before=current,
+        after=after,
+        changes=tuple(changes),
+        update_attrs=update_attrs,
+        metadata_set=metadata_set,
+        metadata_delete=metadata_delete,
+        tags=tags,
+        groups_add=groups_add,
+        groups_remove=groups_remove,
+        rebuild_image=rebuild_image,
+        resize_flavor=resize_flavor,
+        confirm_resize=confirm,
+        unlock_first=unlock_first,
+        transitions=transitions,
+        lock=lock,
+        differences=tuple(differences),
+    )

@@ -7,8 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions
-from ansible_collections.stackops.compute.plugins.module_utils import _apply_actions
+from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server import (
@@ -59,8 +58,9 @@ def parse_network(item):
                 spec[key] = item[name]
     unknown = sorted(set(item) - known)
     if unknown:
-        raise ComputeError('networks: unknown key(s) %s; use net-id, net-name, port-id, port-name or fixed_ip.'
-                           % ', '.join(unknown))
+        raise ComputeError(
+            'networks: unknown key(s) %s; use net-id, net-name, port-id, port-name or fixed_ip.' % ', '.join(unknown)
+        )
     if 'uuid' in spec and not is_uuid(spec['uuid']):
         spec['name'] = spec.pop('uuid')
     if not (set(spec) & {'uuid', 'name', 'port', 'port_name'}):
@@ -144,7 +144,8 @@ def _wait_settled(module, server_id, statuses):
         server_id,
         done=lambda s: s.get('task_state') is None and s.get('status') in statuses,
         failed=_apply_actions.error_reason,
-        timeout=module.params['timeout'])
+        timeout=module.params['timeout'],
+    )
 
 
 def apply_create(module, plan):
@@ -158,16 +159,20 @@ def apply_create(module, plan):
             server_id,
             done=lambda s: s.get('status') == 'ACTIVE',
             failed=lambda s: _apply_actions.error_reason(s) if s.get('status') == 'ERROR' else None,
-            timeout=module.params['timeout'])
+            timeout=module.params['timeout'],
+        )
     except ComputeError as exc:
         if module.params['keep_failed']:
-            raise ComputeError('%s The server %s was kept (keep_failed=true).' % (exc.msg, server_id),
-                               server_id=server_id)
+            raise ComputeError(
+                '%s The server %s was kept (keep_failed=true).' % (exc.msg, server_id), server_id=server_id
+            )
         try:
             cloud.delete_server(server_id)
         except ComputeError as cleanup:
-            raise ComputeError('%s Deleting the failed server %s failed too: %s' % (exc.msg, server_id, cleanup.msg),
-                               server_id=server_id)
+            raise ComputeError(
+                '%s Deleting the failed server %s failed too: %s' % (exc.msg, server_id, cleanup.msg),
+                server_id=server_id,
+            )
         raise ComputeError('%s The failed server %s was deleted.' % (exc.msg, server_id))
     return _apply_status_and_lock(module, plan, server)
 
@@ -201,14 +206,21 @@ def apply_update(module, plan):
     if plan.metadata_delete:
         cloud.delete_server_metadata(server_id, plan.metadata_delete)
     if plan.tags is not None:
-        cloud.server_resource_call('set_tags', server_id, 'setting tags on server %s' % server_id,
-                                   tags=list(plan.tags))
+        cloud.server_resource_call('set_tags', server_id, 'setting tags on server %s' % server_id, tags=list(plan.tags))
     for group in plan.groups_add:
-        cloud.server_call('add_security_group_to_server', server_id,
-                          'adding security group %s to server %s' % (group, server_id), security_group=group)
+        cloud.server_call(
+            'add_security_group_to_server',
+            server_id,
+            'adding security group %s to server %s' % (group, server_id),
+            security_group=group,
+        )
     for group in plan.groups_remove:
-        cloud.server_call('remove_security_group_from_server', server_id,
-                          'removing security group %s from server %s' % (group, server_id), security_group=group)
+        cloud.server_call(
+            'remove_security_group_from_server',
+            server_id,
+            'removing security group %s from server %s' % (group, server_id),
+            security_group=group,
+        )
     server = cloud.get_server(server_id) or server
     return _apply_status_and_lock(module, plan, server)
 
@@ -256,6 +268,8 @@ def run_server(module):
     if params['state'] == 'present':
         data['server'] = present_server(server, interface)
         data['id'] = (server or {}).get('id')
-    diff = dict(before=server_view(plan.before if plan.changed else current) or {},
-                after=server_view(server if params['state'] == 'present' else None) or {})
+    diff = dict(
+        before=server_view(plan.before if plan.changed else current) or {},
+        after=server_view(server if params['state'] == 'present' else None) or {},
+    )
     return module.result(plan.changed, diff=diff, **data)

@@ -26,8 +26,7 @@ def intervals(first=FIRST_INTERVAL, most=MAX_INTERVAL, factor=BACKOFF):
         current = min(most, current * factor)
 
 
-def poll(fetch, done, failed=None, timeout=600, describe=None, clock=time.monotonic, sleep=time.sleep,
-         pauses=None):
+def poll(fetch, done, failed=None, timeout=600, describe=None, clock=time.monotonic, sleep=time.sleep, pauses=None):
     """Call ``fetch`` until ``done(value)`` holds; return that value.
 
     ``failed(value)`` returns a message to stop at once with a ComputeError (for example a server in
@@ -47,6 +46,5 @@ def poll(fetch, done, failed=None, timeout=600, describe=None, clock=time.monoto
         remaining = deadline - clock()
         if remaining <= 0:
             seen = describe(last) if describe else repr(last)
-            raise ComputeError('Timed out after %ss waiting; last seen: %s' % (timeout, seen),
-                               timeout=timeout)
+            raise ComputeError('Timed out after %ss waiting; last seen: %s' % (timeout, seen), timeout=timeout)
         sleep(min(next(waits), max(remaining, 0.05)))

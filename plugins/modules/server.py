@@ -336,8 +336,9 @@ def main():
             security_groups=dict(type='list', elements='str'),
             server_group=dict(type='str'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            status=dict(type='str', choices=['active', 'shutoff', 'paused', 'suspended', 'shelved',
-                                             'shelved_offloaded']),
+            status=dict(
+                type='str', choices=['active', 'shutoff', 'paused', 'suspended', 'shelved', 'shelved_offloaded']
+            ),
             tags=dict(type='list', elements='str'),
             trusted_image_certificates=dict(type='list', elements='str'),
             user_data=dict(type='str', no_log=True, aliases=['userdata']),

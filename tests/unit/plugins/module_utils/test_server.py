@@ -39,11 +39,26 @@ def transition_for(start, target):
 
 
 def server(**over):
-    base = dict(id='s1', name='web1', status='ACTIVE', task_state=None,
-                flavor={'original_name': 'm1.tiny', 'vcpus': 1}, image={'id': 'img-1'}, key_name='demo-key',
-                availability_zone='nova', addresses={'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'}]},
-                security_groups=[{'name': 'default'}], metadata={'a': '1'}, tags=['x'], description=None,
-                hostname='web1', access_ipv4='', access_ipv6='', is_locked=False, locked_reason=None)
+    base = dict(
+        id='s1',
+        name='web1',
+        status='ACTIVE',
+        task_state=None,
+        flavor={'original_name': 'm1.tiny', 'vcpus': 1},
+        image={'id': 'img-1'},
+        key_name='demo-key',
+        availability_zone='nova',
+        addresses={'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'}]},
+        security_groups=[{'name': 'default'}],
+        metadata={'a': '1'},
+        tags=['x'],
+        description=None,
+        hostname='web1',
+        access_ipv4='',
+        access_ipv6='',
+        is_locked=False,
+        locked_reason=None,
+    )
     base.update(over)
     return base
 
@@ -56,21 +71,34 @@ def desired(**over):
 
 # ------------------------------------------------------------------ create / delete / none
 
-@pytest.mark.parametrize('current, want, action', [
-    (None, desired(), 'create'),
-    (None, desired(state='absent'), 'none'),
-    (server(), desired(state='absent'), 'delete'),
-    (server(), desired(), 'none'),
-    (server(), Desired(name='web1'), 'none'),
-])
+
+@pytest.mark.parametrize(
+    'current, want, action',
+    [
+        (None, desired(), 'create'),
+        (None, desired(state='absent'), 'none'),
+        (server(), desired(state='absent'), 'delete'),
+        (server(), desired(), 'none'),
+        (server(), Desired(name='web1'), 'none'),
+    ],
+)
 def test_plan_action(current, want, action):
     assert plan_server(current, want, transition_for).action == action
 
 
 def test_create_attrs_and_prediction():
-    want = desired(networks=({'uuid': 'n1', 'name': 'private'},), security_groups=('web',), metadata={'k': 'v'},
-                   tags=('b', 'a'), key_name='demo-key', description='d', status='shutoff', locked=True,
-                   locked_reason='freeze', create_only={'user_data': 'hello', 'admin_password': 'sekrit'})
+    want = desired(
+        networks=({'uuid': 'n1', 'name': 'private'},),
+        security_groups=('web',),
+        metadata={'k': 'v'},
+        tags=('b', 'a'),
+        key_name='demo-key',
+        description='d',
+        status='shutoff',
+        locked=True,
+        locked_reason='freeze',
+        create_only={'user_data': 'hello', 'admin_password': 'sekrit'},
+    )
     plan = plan_server(None, want, transition_for)
     attrs = plan.create_attrs
     assert attrs['flavor_id'] == 'f1' and attrs['image_id'] == 'img-1'
@@ -84,45 +112,58 @@ def test_create_attrs_and_prediction():
     assert 'sekrit' not in repr(plan.after) and 'hello' not in repr(server_view(plan.after))
 
 
-@pytest.mark.parametrize('want, message', [
-    (Desired(name='web1', image=IMAGE), 'flavor is required'),
-    (Desired(name='web1', flavor=TINY), 'image (or block_device_mapping) is required'),
-])
+@pytest.mark.parametrize(
+    'want, message',
+    [
+        (Desired(name='web1', image=IMAGE), 'flavor is required'),
+        (Desired(name='web1', flavor=TINY), 'image (or block_device_mapping) is required'),
+    ],
+)
 def test_create_needs(want, message):
     with pytest.raises(ValueError, match=message.replace('(', r'\(').replace(')', r'\)')):
         plan_server(None, want, transition_for)
 
 
-@pytest.mark.parametrize('networks, expected', [
-    (('auto',), 'auto'),
-    (('none',), 'none'),
-    (({'port': 'p1', 'name': 'private'},), [{'port': 'p1'}]),
-    (({'uuid': 'n1', 'fixed_ip': '192.0.2.9', 'name': 'private'},), [{'uuid': 'n1', 'fixed_ip': '192.0.2.9'}]),
-])
+@pytest.mark.parametrize(
+    'networks, expected',
+    [
+        (('auto',), 'auto'),
+        (('none',), 'none'),
+        (({'port': 'p1', 'name': 'private'},), [{'port': 'p1'}]),
+        (({'uuid': 'n1', 'fixed_ip': '192.0.2.9', 'name': 'private'},), [{'uuid': 'n1', 'fixed_ip': '192.0.2.9'}]),
+    ],
+)
 def test_create_networks(networks, expected):
     assert create_attrs(desired(networks=networks))['networks'] == expected
 
 
-@pytest.mark.parametrize('given, expected', [
-    ('hello', base64.b64encode(b'hello').decode()),
-    (base64.b64encode(b'#!/bin/sh\necho hi').decode(), base64.b64encode(b'#!/bin/sh\necho hi').decode()),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    'given, expected',
+    [
+        ('hello', base64.b64encode(b'hello').decode()),
+        (base64.b64encode(b'#!/bin/sh\necho hi').decode(), base64.b64encode(b'#!/bin/sh\necho hi').decode()),
+        (None, None),
+    ],
+)
 def test_encode_user_data(given, expected):
     assert encode_user_data(given) == expected
 
 
 # ------------------------------------------------------------------ merge and purge
 
-@pytest.mark.parametrize('want, metadata_set, metadata_delete, after', [
-    (dict(metadata={'a': '1'}), {}, (), {'a': '1'}),
-    (dict(metadata={'b': '2'}), {'b': '2'}, (), {'a': '1', 'b': '2'}),
-    (dict(metadata={'a': 1}), {}, (), {'a': '1'}),
-    (dict(metadata={'a': '9'}), {'a': '9'}, (), {'a': '9'}),
-    (dict(metadata={'b': '2'}, purge_metadata=True), {'b': '2'}, ('a',), {'b': '2'}),
-    (dict(metadata={}, purge_metadata=True), {}, ('a',), {}),
-    (dict(metadata={}), {}, (), {'a': '1'}),
-])
+
+@pytest.mark.parametrize(
+    'want, metadata_set, metadata_delete, after',
+    [
+        (dict(metadata={'a': '1'}), {}, (), {'a': '1'}),
+        (dict(metadata={'b': '2'}), {'b': '2'}, (), {'a': '1', 'b': '2'}),
+        (dict(metadata={'a': 1}), {}, (), {'a': '1'}),
+        (dict(metadata={'a': '9'}), {'a': '9'}, (), {'a': '9'}),
+        (dict(metadata={'b': '2'}, purge_metadata=True), {'b': '2'}, ('a',), {'b': '2'}),
+        (dict(metadata={}, purge_metadata=True), {}, ('a',), {}),
+        (dict(metadata={}), {}, (), {'a': '1'}),
+    ],
+)
 def test_metadata(want, metadata_set, metadata_delete, after):
     if 'metadata' in want:
         want['metadata'] = dict((k, str(v)) for k, v in want['metadata'].items())
@@ -133,24 +174,30 @@ def test_metadata(want, metadata_set, metadata_delete, after):
     assert plan.changed == bool(metadata_set or metadata_delete)
 
 
-@pytest.mark.parametrize('want, tags', [
-    (dict(tags=('x',)), None),
-    (dict(tags=('y',)), ('x', 'y')),
-    (dict(tags=('y',), purge_tags=True), ('y',)),
-    (dict(tags=('x',), purge_tags=True), None),
-    (dict(tags=(), purge_tags=True), ()),
-])
+@pytest.mark.parametrize(
+    'want, tags',
+    [
+        (dict(tags=('x',)), None),
+        (dict(tags=('y',)), ('x', 'y')),
+        (dict(tags=('y',), purge_tags=True), ('y',)),
+        (dict(tags=('x',), purge_tags=True), None),
+        (dict(tags=(), purge_tags=True), ()),
+    ],
+)
 def test_tags(want, tags):
     plan = plan_server(server(), desired(**want), transition_for)
     assert plan.tags == tags
 
 
-@pytest.mark.parametrize('want, add, remove', [
-    (dict(security_groups=('default',)), (), ()),
-    (dict(security_groups=('web',)), ('web',), ()),
-    (dict(security_groups=('web',), purge_security_groups=True), ('web',), ('default',)),
-    (dict(security_groups=('default', 'web'), purge_security_groups=True), ('web',), ()),
-])
+@pytest.mark.parametrize(
+    'want, add, remove',
+    [
+        (dict(security_groups=('default',)), (), ()),
+        (dict(security_groups=('web',)), ('web',), ()),
+        (dict(security_groups=('web',), purge_security_groups=True), ('web',), ('default',)),
+        (dict(security_groups=('default', 'web'), purge_security_groups=True), ('web',), ()),
+    ],
+)
 def test_security_groups(want, add, remove):
     plan = plan_server(server(), desired(**want), transition_for)
     assert (plan.groups_add, plan.groups_remove) == (add, remove)
@@ -158,12 +205,16 @@ def test_security_groups(want, add, remove):
 
 # ------------------------------------------------------------------ in-place updates
 
-@pytest.mark.parametrize('field, value, current_value', [
-    ('description', 'new', None),
-    ('hostname', 'web-1', 'web1'),
-    ('access_ipv4', '198.51.100.1', ''),
-    ('access_ipv6', '2001:db8::1', ''),
-])
+
+@pytest.mark.parametrize(
+    'field, value, current_value',
+    [
+        ('description', 'new', None),
+        ('hostname', 'web-1', 'web1'),
+        ('access_ipv4', '198.51.100.1', ''),
+        ('access_ipv6', '2001:db8::1', ''),
+    ],
+)
 def test_put_fields(field, value, current_value):
     plan = plan_server(server(**{field: current_value}), desired(**{field: value}), transition_for)
     assert plan.update_attrs == {field: value}
@@ -177,6 +228,7 @@ def test_rename_when_found_by_id():
 
 
 # ------------------------------------------------------------------ not updatable in place
+
 
 def test_flavor_change_resizes_and_confirms():
     plan = plan_server(server(), desired(flavor=SMALL), transition_for)
@@ -212,11 +264,14 @@ def test_image_change_rebuilds_when_asked():
     assert plan.rebuild_image == 'img-2'
 
 
-@pytest.mark.parametrize('want, fragment', [
-    (dict(key_name='other'), 'key_name'),
-    (dict(availability_zone='az2'), 'availability_zone'),
-    (dict(networks=({'uuid': 'n2', 'name': 'public'},)), 'networks'),
-])
+@pytest.mark.parametrize(
+    'want, fragment',
+    [
+        (dict(key_name='other'), 'key_name'),
+        (dict(availability_zone='az2'), 'availability_zone'),
+        (dict(networks=({'uuid': 'n2', 'name': 'public'},)), 'networks'),
+    ],
+)
 def test_immutable_differences_are_reported(want, fragment):
     plan = plan_server(server(), desired(**want), transition_for)
     assert plan.action == 'none'
@@ -230,14 +285,18 @@ def test_networks_already_attached_is_not_a_difference():
 
 # ------------------------------------------------------------------ status and lock
 
-@pytest.mark.parametrize('status, want, transitions', [
-    ('ACTIVE', 'shutoff', ('stop',)),
-    ('SHUTOFF', 'active', ('start',)),
-    ('SHUTOFF', 'shutoff', ()),
-    ('PAUSED', 'shutoff', ('unpause', 'stop')),
-    ('ACTIVE', 'shelved_offloaded', ('shelve', 'shelve_offload')),
-    ('SHELVED', 'active', ('unshelve',)),
-])
+
+@pytest.mark.parametrize(
+    'status, want, transitions',
+    [
+        ('ACTIVE', 'shutoff', ('stop',)),
+        ('SHUTOFF', 'active', ('start',)),
+        ('SHUTOFF', 'shutoff', ()),
+        ('PAUSED', 'shutoff', ('unpause', 'stop')),
+        ('ACTIVE', 'shelved_offloaded', ('shelve', 'shelve_offload')),
+        ('SHELVED', 'active', ('unshelve',)),
+    ],
+)
 def test_status_transitions(status, want, transitions):
     plan = plan_server(server(status=status), desired(status=want), transition_for)
     assert plan.transitions == transitions
@@ -245,15 +304,18 @@ def test_status_transitions(status, want, transitions):
     assert plan.changed == bool(transitions)
 
 
-@pytest.mark.parametrize('current, want, lock, unlock_first, changed', [
-    (dict(), dict(locked=True), ('lock', None), False, True),
-    (dict(is_locked=True), dict(locked=True), None, False, False),
-    (dict(is_locked=True, locked_reason='a'), dict(locked=True, locked_reason='b'), ('lock', 'b'), True, True),
-    (dict(is_locked=True), dict(locked=False), ('unlock', None), False, True),
-    (dict(), dict(locked=False), None, False, False),
-    (dict(is_locked=True, locked_reason='a'), dict(locked=True, description='d'), ('lock', 'a'), True, True),
-    (dict(is_locked=True), dict(locked=False, description='d'), None, True, True),
-])
+@pytest.mark.parametrize(
+    'current, want, lock, unlock_first, changed',
+    [
+        (dict(), dict(locked=True), ('lock', None), False, True),
+        (dict(is_locked=True), dict(locked=True), None, False, False),
+        (dict(is_locked=True, locked_reason='a'), dict(locked=True, locked_reason='b'), ('lock', 'b'), True, True),
+        (dict(is_locked=True), dict(locked=False), ('unlock', None), False, True),
+        (dict(), dict(locked=False), None, False, False),
+        (dict(is_locked=True, locked_reason='a'), dict(locked=True, description='d'), ('lock', 'a'), True, True),
+        (dict(is_locked=True), dict(locked=False, description='d'), None, True, True),
+    ],
+)
 def test_lock(current, want, lock, unlock_first, changed):
     plan = plan_server(server(**current), desired(**want), transition_for)
     assert (plan.lock, plan.unlock_first, plan.changed) == (lock, unlock_first, changed)
@@ -271,19 +333,48 @@ def test_error_server_is_reported_as_is():
 
 # ------------------------------------------------------------------ presentation
 
-@pytest.mark.parametrize('addresses, interface, expected', [
-    ({'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'}]}, 'public',
-     dict(private_v4='192.0.2.5', public_v4='', interface_ip='192.0.2.5')),
-    ({'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
-                  {'addr': '203.0.113.7', 'OS-EXT-IPS:type': 'floating'}]}, 'public',
-     dict(private_v4='192.0.2.5', public_v4='203.0.113.7', interface_ip='203.0.113.7')),
-    ({'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
-                  {'addr': '203.0.113.7', 'OS-EXT-IPS:type': 'floating'}]}, 'internal',
-     dict(private_v4='192.0.2.5', public_v4='203.0.113.7', interface_ip='192.0.2.5')),
-    ({'ext': [{'addr': '8.8.8.8', 'OS-EXT-IPS:type': 'fixed'}, {'addr': '2001:4860::8', 'OS-EXT-IPS:type': 'fixed'}]},
-     'public', dict(public_v4='8.8.8.8', public_v6='2001:4860::8', interface_ip='8.8.8.8')),
-    ({}, 'public', dict(private_v4='', public_v4='', interface_ip='')),
-])
+
+@pytest.mark.parametrize(
+    'addresses, interface, expected',
+    [
+        (
+            {'private': [{'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'}]},
+            'public',
+            dict(private_v4='192.0.2.5', public_v4='', interface_ip='192.0.2.5'),
+        ),
+        (
+            {
+                'private': [
+                    {'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
+                    {'addr': '203.0.113.7', 'OS-EXT-IPS:type': 'floating'},
+                ]
+            },
+            'public',
+            dict(private_v4='192.0.2.5', public_v4='203.0.113.7', interface_ip='203.0.113.7'),
+        ),
+        (
+            {
+                'private': [
+                    {'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
+                    {'addr': '203.0.113.7', 'OS-EXT-IPS:type': 'floating'},
+                ]
+            },
+            'internal',
+            dict(private_v4='192.0.2.5', public_v4='203.0.113.7', interface_ip='192.0.2.5'),
+        ),
+        (
+            {
+                'ext': [
+                    {'addr': '8.8.8.8', 'OS-EXT-IPS:type': 'fixed'},
+                    {'addr': '2001:4860::8', 'OS-EXT-IPS:type': 'fixed'},
+                ]
+            },
+            'public',
+            dict(public_v4='8.8.8.8', public_v6='2001:4860::8', interface_ip='8.8.8.8'),
+        ),
+        ({}, 'public', dict(private_v4='', public_v4='', interface_ip='')),
+    ],
+)
 def test_convenience_addresses(addresses, interface, expected):
     got = convenience_addresses({'addresses': addresses}, interface)
     for key, value in expected.items():
@@ -291,8 +382,7 @@ def test_convenience_addresses(addresses, interface, expected):
 
 
 def test_server_view_normalizes():
-    view = server_view(server(tags=['b', 'a'], security_groups=[{'name': 'web'}, {'name': 'default'},
-                                                                 {'name': 'web'}]))
+    view = server_view(server(tags=['b', 'a'], security_groups=[{'name': 'web'}, {'name': 'default'}, {'name': 'web'}]))
     assert view['tags'] == ['a', 'b']
     assert view['security_groups'] == ['default', 'web']
     assert view['flavor'] == 'm1.tiny'
