@@ -198,7 +198,8 @@ def wait_for_plan(cloud, plan, timeout=600):
 
     return poll(
         lambda: cloud.get_server(server_id),
-        lambda s: is_settled(plan, s),
+        # poll() asks done() first: a server that ended in ERROR is not done, so failed() names the fault.
+        lambda s: is_settled(plan, s) and not wait_failure(plan, s),
         lambda s: wait_failure(plan, s),
         timeout=timeout,
         describe=describe,
