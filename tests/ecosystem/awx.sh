@@ -65,10 +65,24 @@ run_job() {
   [[ $status == successful ]] || fail "the job $ident ended with status '$status' (artifacts in $pdd/artifacts/$ident)"
 }
 
+# The guide's job template playbook (the code block that starts with `# server_action.yml` in awx.rst) is
+# the one this check runs, word for word.
+check_guide_playbook() {
+  local guide=$ROOT/docs/docsite/rst/awx.rst project=$ECO_DIR/awx/project/server_action.yml
+  awk '/^    # server_action.yml$/ {on = 1; next} on && /^[^ ]/ {exit} on {print}' "$guide" |
+    sed -e 's/^    //' -e '${/^$/d}' >"$WORK/guide-server_action.yml"
+  [[ -s $WORK/guide-server_action.yml ]] || fail "no '# server_action.yml' code block in ${guide#"$ROOT"/}"
+  grep -v -e '^#' -e '^---$' "$project" >"$WORK/project-server_action.yml"
+  diff -u "$WORK/guide-server_action.yml" "$WORK/project-server_action.yml" >&2 ||
+    fail "the playbook in ${guide#"$ROOT"/} differs from ${project#"$ROOT"/} (diff above)"
+  log '  ok: the guide shows the playbook this check runs'
+}
+
 awx_body() {
+  make_work awx
+  check_guide_playbook
   need_local_cloud
   LOCAL_CLOUDS=$OS_CLIENT_CONFIG_FILE
-  make_work awx
   build_and_install "$WORK"
   PREFIX=$(unique_prefix awx)
 

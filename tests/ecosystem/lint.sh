@@ -9,6 +9,53 @@
 set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
+# The next release: the version in galaxy.yml, or 1.0.0 while galaxy.yml is below it.
+next_release_version() {
+  python3 - "$ROOT/galaxy.yml" <<'EOF'
+import sys, yaml
+from packaging.version import Version
+version = yaml.safe_load(open(sys.argv[1]))['version']
+print(max(Version(str(version)), Version('1.0.0')))
+EOF
+}
+
+# Release the next version in a throwaway copy: its changelog must announce every module, role and filter
+# that no earlier release announced, so each needs version_added set to that release.
+changelog_lists_everything() {
+  local preview=$WORK/changelog-preview version
+  version=$(next_release_version)
+  mkdir -p "$preview"
+  copy_collection "$preview" >/dev/null
+  log "\$ antsibull-changelog release --version $version (in a throwaway copy)"
+  (cd "$preview/ansible_collections/stackops/compute" &&
+    ANSIBLE_COLLECTIONS_PATH=$preview antsibull-changelog release --version "$version" >&2) || return 1
+  python3 - "$preview/ansible_collections/stackops/compute" "$version" <<'EOF'
+import glob, os, sys, yaml
+root, version = sys.argv[1:]
+
+
+def announced_in(release):
+    names = {m['name'] for m in release.get('modules', [])}
+    names |= {r['name'] for r in release.get('objects', {}).get('role', [])}
+    names |= {f['name'] for f in release.get('plugins', {}).get('filter', [])}
+    return names
+
+
+releases = yaml.safe_load(open(os.path.join(root, 'changelogs/changelog.yaml')))['releases']
+now = announced_in(releases[version])
+before = set().union(*[announced_in(release) for name, release in releases.items() if name != version])
+present = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(root, 'plugins/modules/*.py'))} - {'__init__'}
+present |= {os.path.basename(p) for p in glob.glob(os.path.join(root, 'roles/*')) if os.path.isdir(p)}
+present |= {os.path.basename(p)[:-4] for p in glob.glob(os.path.join(root, 'plugins/filter/*.yml'))}
+missing = sorted(present - now - before)
+for name in missing:
+    print('changelog %s: %s is not announced as new; set version_added: %s in its documentation (for a role, '
+          'in the main entry point of meta/argument_specs.yml)' % (version, name, version), file=sys.stderr)
+print('changelog %s announces %d new modules, roles and filters' % (version, len(now)), file=sys.stderr)
+sys.exit(1 if missing else 0)
+EOF
+}
+
 lint_body() {
   local copy failed=()
   make_work lint
@@ -36,8 +83,10 @@ lint_body() {
   { antsibull-changelog lint && antsibull-changelog lint-changelog-yaml --no-semantic-versioning \
     changelogs/changelog.yaml; } >&2 || failed+=(antsibull-changelog)
 
+  changelog_lists_everything || failed+=(changelog-preview)
+
   ((${#failed[@]} == 0)) || fail "findings from: ${failed[*]} (see above)"
-  passed "ansible-lint production on ${targets[*]:-nothing}, antsibull-docs (plugins, roles, guides), changelog fragments"
+  passed "ansible-lint production on ${targets[*]}, antsibull-docs (plugins, roles, guides), changelog fragments and preview"
 }
 
 run_check lint lint_body
