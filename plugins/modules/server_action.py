@@ -206,7 +206,6 @@ options:
     description:
       - V(rebuild) - the keypair to put on the rebuilt server.
     type: str
-    no_log: false
   length:
     description:
       - V(get_console_output) - how many lines from the end of the console log. Left out, all of it.
