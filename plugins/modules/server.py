@@ -214,7 +214,7 @@ seealso:
   - module: stackops.compute.server_action
   - module: stackops.compute.server_info
 author:
-  - stackops.compute maintainers
+  - stackops.compute maintainers (@stackops)
 '''
 
 EXAMPLES = r'''

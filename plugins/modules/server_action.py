@@ -269,7 +269,7 @@ seealso:
   - module: stackops.compute.server
   - module: stackops.compute.server_info
 author:
-  - stackops.compute maintainers
+  - stackops.compute maintainers (@stackops)
 '''
 
 EXAMPLES = r'''
