@@ -4,7 +4,8 @@ Run by ``localcloud up`` with the cloud venv's Python, one phase at a time, as s
 services a phase needs are up:
 
     identity  roles, projects, users, services and endpoints (Keystone only)
-    network   images, networks, router, security groups, Neutron quotas (Glance, Neutron)
+    images    images (Glance)
+    network   networks, router, security groups, Neutron quotas (Neutron)
     compute   flavors, Nova quotas, keypairs (nova-api)
     ready     wait until both hypervisors are up and have resource providers
 
@@ -27,35 +28,42 @@ import openstack
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-REGION = "RegionOne"
-DOMAIN = "default"
-SERVICE_USERS = ("nova", "placement", "glance", "neutron")
+REGION = 'RegionOne'
+DOMAIN = 'default'
+SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron')
 # (service name, type, URL)
 CATALOG = (
-    ("nova", "compute", "http://127.0.0.1:8774/v2.1"),
-    ("placement", "placement", "http://127.0.0.1:8778"),
-    ("glance", "image", "http://127.0.0.1:9292"),
-    ("neutron", "network", "http://127.0.0.1:9696"),
+    ('nova', 'compute', 'http://127.0.0.1:8774/v2.1'),
+    ('placement', 'placement', 'http://127.0.0.1:8778'),
+    ('glance', 'image', 'http://127.0.0.1:9292'),
+    ('neutron', 'network', 'http://127.0.0.1:9696'),
 )
 # (id, name, vcpus, ram MB, disk GB): three sizes, so that resize up and down can be tested.
 FLAVORS = (
-    ("1", "m1.tiny", 1, 128, 1),
-    ("2", "m1.small", 1, 256, 2),
-    ("3", "m1.medium", 2, 512, 3),
+    ('1', 'm1.tiny', 1, 128, 1),
+    ('2', 'm1.small', 1, 256, 2),
+    ('3', 'm1.medium', 2, 512, 3),
 )
 MIB = 1024 * 1024
 # (name, raw data): 'tiny-alt' exists so that a rebuild can change the image.
 IMAGES = (
-    ("tiny", b"\0" * MIB),
-    ("tiny-alt", b"stackops tiny-alt image\n".ljust(512, b"\0") * 1024),
+    ('tiny', b'\0' * MIB),
+    ('tiny-alt', b'stackops tiny-alt image\n'.ljust(512, b'\0') * 1024),
 )
-PUBLIC_CIDR = "203.0.113.0/24"  # TEST-NET-3, the floating IP pool
-PRIVATE_CIDR = "192.0.2.0/24"  # TEST-NET-1
-UNLIMITED_NOVA = ("instances", "cores", "ram", "key_pairs", "server_groups",
-                  "server_group_members", "metadata_items")
-UNLIMITED_NEUTRON = ("networks", "subnets", "ports", "routers", "floating_ips",
-                     "security_groups", "security_group_rules", "rbac_policies",
-                     "subnet_pools")
+PUBLIC_CIDR = '203.0.113.0/24'  # TEST-NET-3, the floating IP pool
+PRIVATE_CIDR = '192.0.2.0/24'  # TEST-NET-1
+UNLIMITED_NOVA = ('instances', 'cores', 'ram', 'key_pairs', 'server_groups', 'server_group_members', 'metadata_items')
+UNLIMITED_NEUTRON = (
+    'networks',
+    'subnets',
+    'ports',
+    'routers',
+    'floating_ips',
+    'security_groups',
+    'security_group_rules',
+    'rbac_policies',
+    'subnet_pools',
+)
 
 
 def log(message: str) -> None:
@@ -67,125 +75,138 @@ def connect(cloud: str) -> openstack.connection.Connection:
 
 
 def password(name: str) -> str:
-    return os.environ[f"LOCALCLOUD_{name.upper()}_PASSWORD"]
+    return os.environ[f'LOCALCLOUD_{name.upper()}_PASSWORD']
 
 
 def ensure(find: Callable[[], Any], create: Callable[[], Any], what: str) -> Any:
     found = find()
     if found is not None:
         return found
-    log(f"creating {what}")
+    log(f'creating {what}')
     return create()
 
 
 # ---------------------------------------------------------------- identity
 
+
 def seed_identity(admin: openstack.connection.Connection) -> None:
     idn = admin.identity
     roles = {
-        name: ensure(lambda n=name: idn.find_role(n), lambda n=name: idn.create_role(name=n),
-                     f"role {name}")
-        for name in ("admin", "member", "reader", "service")
+        name: ensure(lambda n=name: idn.find_role(n), lambda n=name: idn.create_role(name=n), f'role {name}')
+        for name in ('admin', 'member', 'reader', 'service')
     }
     projects = {
         name: ensure(
             lambda n=name: idn.find_project(n, domain_id=DOMAIN),
             lambda n=name, d=desc: idn.create_project(name=n, domain_id=DOMAIN, description=d),
-            f"project {name}",
+            f'project {name}',
         )
         for name, desc in (
-            ("service", "Service users of the local cloud"),
-            ("demo", "Member project for tests"),
-            ("alt", "Second member project, for cross-project tests"),
+            ('service', 'Service users of the local cloud'),
+            ('demo', 'Member project for tests'),
+            ('alt', 'Second member project, for cross-project tests'),
         )
     }
 
     def user(name: str, secret: str, project: str, role_names: tuple[str, ...]) -> None:
         account = ensure(
             lambda: idn.find_user(name, domain_id=DOMAIN),
-            lambda: idn.create_user(name=name, password=secret, domain_id=DOMAIN,
-                                    default_project_id=projects[project].id),
-            f"user {name}",
+            lambda: idn.create_user(
+                name=name, password=secret, domain_id=DOMAIN, default_project_id=projects[project].id
+            ),
+            f'user {name}',
         )
         for role in role_names:
             idn.assign_project_role_to_user(projects[project], account, roles[role])
 
     for name in SERVICE_USERS:
-        user(name, password("service"), "service", ("admin", "service"))
-    user("demo", password("demo"), "demo", ("member", "reader"))
-    user("alt", password("alt"), "alt", ("member", "reader"))
+        user(name, password('service'), 'service', ('admin', 'service'))
+    user('demo', password('demo'), 'demo', ('member', 'reader'))
+    user('alt', password('alt'), 'alt', ('member', 'reader'))
 
     for name, kind, url in CATALOG:
-        service = ensure(lambda n=name: idn.find_service(n),
-                         lambda n=name, k=kind: idn.create_service(name=n, type=k),
-                         f"service {name}")
+        service = ensure(
+            lambda n=name: idn.find_service(n),
+            lambda n=name, k=kind: idn.create_service(name=n, type=k),
+            f'service {name}',
+        )
         have = {ep.interface for ep in idn.endpoints(service_id=service.id)}
-        for interface in ("public", "internal", "admin"):
+        for interface in ('public', 'internal', 'admin'):
             if interface not in have:
-                idn.create_endpoint(service_id=service.id, interface=interface, url=url,
-                                    region_id=REGION)
+                idn.create_endpoint(service_id=service.id, interface=interface, url=url, region_id=REGION)
 
 
 # ---------------------------------------------------------------- images and networks
 
+
 def seed_images(admin: openstack.connection.Connection) -> None:
     for name, data in IMAGES:
         image = admin.image.find_image(name)
-        if image is not None and image.status == "active":
+        if image is not None and image.status == 'active':
             continue
         if image is not None:
             admin.image.delete_image(image)
-        log(f"uploading image {name} ({len(data)} bytes)")
-        admin.image.create_image(name=name, data=data, disk_format="raw",
-                                 container_format="bare", visibility="public", wait=True)
+        log(f'uploading image {name} ({len(data)} bytes)')
+        admin.image.create_image(
+            name=name, data=data, disk_format='raw', container_format='bare', visibility='public', wait=True
+        )
 
 
-def ensure_subnet(admin: openstack.connection.Connection, network: Any, name: str,
-                  cidr: str, **attrs: Any) -> Any:
+def ensure_subnet(admin: openstack.connection.Connection, network: Any, name: str, cidr: str, **attrs: Any) -> Any:
     net = admin.network
     return ensure(
         lambda: net.find_subnet(name, network_id=network.id),
-        lambda: net.create_subnet(network_id=network.id, name=name, ip_version=4, cidr=cidr,
-                                  gateway_ip=str(ipaddress.ip_network(cidr)[1]), is_dhcp_enabled=False,
-                                  **attrs),
-        f"subnet {name} {cidr}",
+        lambda: net.create_subnet(
+            network_id=network.id,
+            name=name,
+            ip_version=4,
+            cidr=cidr,
+            gateway_ip=str(ipaddress.ip_network(cidr)[1]),
+            is_dhcp_enabled=False,
+            **attrs,
+        ),
+        f'subnet {name} {cidr}',
     )
 
 
 def seed_networks(admin: openstack.connection.Connection) -> None:
     net = admin.network
-    demo_project = admin.identity.find_project("demo", domain_id=DOMAIN)
+    demo_project = admin.identity.find_project('demo', domain_id=DOMAIN)
     public = ensure(
-        lambda: net.find_network("public"),
-        lambda: net.create_network(name="public", is_router_external=True,
-                                   provider_network_type="flat",
-                                   provider_physical_network="public"),
-        "external network public",
+        lambda: net.find_network('public'),
+        lambda: net.create_network(
+            name='public', is_router_external=True, provider_network_type='flat', provider_physical_network='public'
+        ),
+        'external network public',
     )
-    ensure_subnet(admin, public, "public-subnet", PUBLIC_CIDR,
-                  allocation_pools=[{"start": "203.0.113.10", "end": "203.0.113.250"}])
+    ensure_subnet(
+        admin,
+        public,
+        'public-subnet',
+        PUBLIC_CIDR,
+        allocation_pools=[{'start': '203.0.113.10', 'end': '203.0.113.250'}],
+    )
     # Owned by demo, shared so that alt (and admin) can boot on it too.
     private = ensure(
-        lambda: net.find_network("private"),
-        lambda: net.create_network(name="private", project_id=demo_project.id,
-                                   is_shared=True),
-        "network private",
+        lambda: net.find_network('private'),
+        lambda: net.create_network(name='private', project_id=demo_project.id, is_shared=True),
+        'network private',
     )
-    private_subnet = ensure_subnet(admin, private, "private-subnet", PRIVATE_CIDR,
-                                   project_id=demo_project.id)
+    private_subnet = ensure_subnet(admin, private, 'private-subnet', PRIVATE_CIDR, project_id=demo_project.id)
     router = ensure(
-        lambda: net.find_router("router1"),
-        lambda: net.create_router(name="router1", project_id=demo_project.id,
-                                  external_gateway_info={"network_id": public.id}),
-        "router router1",
+        lambda: net.find_router('router1'),
+        lambda: net.create_router(
+            name='router1', project_id=demo_project.id, external_gateway_info={'network_id': public.id}
+        ),
+        'router router1',
     )
     attached = {
-        ip["subnet_id"]
-        for port in net.ports(device_id=router.id, device_owner="network:router_interface")
+        ip['subnet_id']
+        for port in net.ports(device_id=router.id, device_owner='network:router_interface')
         for ip in port.fixed_ips
     }
     if private_subnet.id not in attached:
-        log("attaching private-subnet to router1")
+        log('attaching private-subnet to router1')
         net.add_interface_to_router(router, subnet_id=private_subnet.id)
 
 
@@ -196,88 +217,96 @@ def seed_security_groups(cloud: str, groups: tuple[str, ...]) -> None:
     for name in groups:
         if name in existing:
             continue
-        log(f"creating security group {name} in {cloud}")
-        group = conn.network.create_security_group(name=name,
-                                                   description="HTTP and HTTPS from anywhere")
+        log(f'creating security group {name} in {cloud}')
+        group = conn.network.create_security_group(name=name, description='HTTP and HTTPS from anywhere')
         for port in (80, 443):
             conn.network.create_security_group_rule(
-                security_group_id=group.id, direction="ingress", ethertype="IPv4",
-                protocol="tcp", port_range_min=port, port_range_max=port,
-                remote_ip_prefix="0.0.0.0/0")
+                security_group_id=group.id,
+                direction='ingress',
+                ethertype='IPv4',
+                protocol='tcp',
+                port_range_min=port,
+                port_range_max=port,
+                remote_ip_prefix='0.0.0.0/0',
+            )
 
 
 def member_projects(admin: openstack.connection.Connection) -> list[Any]:
-    return [admin.identity.find_project(name, domain_id=DOMAIN, ignore_missing=False)
-            for name in ("demo", "alt")]
+    return [admin.identity.find_project(name, domain_id=DOMAIN, ignore_missing=False) for name in ('demo', 'alt')]
 
 
 def seed_network_phase(admin: openstack.connection.Connection) -> None:
-    seed_images(admin)
     seed_networks(admin)
     for project in member_projects(admin):
         admin.network.update_quota(project.id, **dict.fromkeys(UNLIMITED_NEUTRON, -1))
-    seed_security_groups("local", ("web",))
-    seed_security_groups("local-alt", ())
+    seed_security_groups('local', ('web',))
+    seed_security_groups('local-alt', ())
 
 
 # ---------------------------------------------------------------- compute
+
 
 def seed_keypair(cloud: str, name: str) -> None:
     conn = connect(cloud)
     if conn.compute.find_keypair(name) is not None:
         return
     key = ed25519.Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
-                                           serialization.PublicFormat.OpenSSH).decode()
-    keys_dir = Path(os.environ["LOCALCLOUD_KEYS_DIR"])
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    keys_dir = Path(os.environ['LOCALCLOUD_KEYS_DIR'])
     keys_dir.mkdir(parents=True, exist_ok=True)
     private_path = keys_dir / name
-    private_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                               serialization.PrivateFormat.OpenSSH,
-                                               serialization.NoEncryption()))
+    private_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption())
+    )
     private_path.chmod(0o600)
-    (keys_dir / f"{name}.pub").write_text(public + "\n")
-    log(f"creating keypair {name} for {cloud}")
+    (keys_dir / f'{name}.pub').write_text(public + '\n')
+    log(f'creating keypair {name} for {cloud}')
     conn.compute.create_keypair(name=name, public_key=public)
 
 
 def seed_compute_phase(admin: openstack.connection.Connection) -> None:
     for flavor_id, name, vcpus, ram, disk in FLAVORS:
-        ensure(lambda n=name: admin.compute.find_flavor(n),
-               lambda f=flavor_id, n=name, v=vcpus, r=ram, d=disk: admin.compute.create_flavor(
-                   id=f, name=n, vcpus=v, ram=r, disk=d, is_public=True),
-               f"flavor {name}")
+        ensure(
+            lambda n=name: admin.compute.find_flavor(n),
+            lambda f=flavor_id, n=name, v=vcpus, r=ram, d=disk: admin.compute.create_flavor(
+                id=f, name=n, vcpus=v, ram=r, disk=d, is_public=True
+            ),
+            f'flavor {name}',
+        )
     for project in member_projects(admin):
         admin.compute.update_quota_set(project.id, **dict.fromkeys(UNLIMITED_NOVA, -1))
-    seed_keypair("local", "demo-key")
-    seed_keypair("local-alt", "alt-key")
+    seed_keypair('local', 'demo-key')
+    seed_keypair('local-alt', 'alt-key')
 
 
 # ---------------------------------------------------------------- ready
 
-def wait_ready(admin: openstack.connection.Connection, hosts: int = 2,
-               timeout: float = 120.0) -> None:
+
+def wait_ready(admin: openstack.connection.Connection, hosts: int = 2, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        hypervisors = [h for h in admin.compute.hypervisors(details=True)
-                       if h.state == "up" and h.status == "enabled"]
-        providers = [rp for rp in admin.placement.resource_providers()
-                     if list(admin.placement.resource_provider_inventories(rp))]
+        hypervisors = [h for h in admin.compute.hypervisors(details=True) if h.state == 'up' and h.status == 'enabled']
+        providers = [
+            rp for rp in admin.placement.resource_providers() if list(admin.placement.resource_provider_inventories(rp))
+        ]
         if len(hypervisors) >= hosts and len(providers) >= hosts:
-            names = ", ".join(sorted(h.name for h in hypervisors))
-            log(f"{len(hypervisors)} hypervisors up ({names}), {len(providers)} providers")
+            names = ', '.join(sorted(h.name for h in hypervisors))
+            log(f'{len(hypervisors)} hypervisors up ({names}), {len(providers)} providers')
             return
         if time.monotonic() > deadline:
-            raise SystemExit(f"hypervisors up: {len(hypervisors)}, providers with inventory: "
-                             f"{len(providers)}; expected {hosts} of each")
+            raise SystemExit(
+                f'hypervisors up: {len(hypervisors)}, providers with inventory: '
+                f'{len(providers)}; expected {hosts} of each'
+            )
         time.sleep(0.3)
 
 
 PHASES: dict[str, Callable[[openstack.connection.Connection], None]] = {
-    "identity": seed_identity,
-    "network": seed_network_phase,
-    "compute": seed_compute_phase,
-    "ready": wait_ready,
+    'identity': seed_identity,
+    'images': seed_images,
+    'network': seed_network_phase,
+    'compute': seed_compute_phase,
+    'ready': wait_ready,
 }
 
 
@@ -286,10 +315,10 @@ def main(argv: list[str]) -> int:
         print(f"usage: {argv[0]} {{{'|'.join(PHASES)}}}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    PHASES[argv[1]](connect("local-admin"))
-    log(f"{argv[1]} done in {time.monotonic() - started:.1f} s")
+    PHASES[argv[1]](connect('local-admin'))
+    log(f'{argv[1]} done in {time.monotonic() - started:.1f} s')
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     sys.exit(main(sys.argv))
