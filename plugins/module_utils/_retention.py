@@ -224,7 +224,7 @@ def plan_retention(images, policy, now, match=None):
         else:
             candidates.append((image, when))
     candidates.sort(key=lambda pair: _sort_key(*pair), reverse=True)
-    kept = [[] for _ in candidates]
+    kept = [[] for _candidate in candidates]
 
     if candidates:
         kept[0].append('newest')

@@ -89,6 +89,8 @@ notes:
   - O(wait) has no effect with O(state=absent) - Glance deletes an image at once.
 seealso:
   - module: stackops.compute.server_image_info
+author:
+  - stackops.compute maintainers (@stackops)
 '''
 
 EXAMPLES = r'''

@@ -59,6 +59,8 @@ options:
     type: str
 seealso:
   - module: stackops.compute.server_image
+author:
+  - stackops.compute maintainers (@stackops)
 '''
 
 EXAMPLES = r'''
