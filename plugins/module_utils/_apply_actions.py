@@ -111,9 +111,9 @@ def settle(cloud, server, timeout=600):
 # ------------------------------------------------------------------------------------------------ apply
 
 
-def send(cloud, server_id, call, action):
+def send(cloud, server_id, call, action, label=None):
     """Send one Call of a plan; returns what the cloud answered (plain data)."""
-    doing = '%s of server %s' % (action, server_id)
+    doing = '%s of server %s' % (action, label or server_id)
     if call.via == 'proxy':
         return cloud.server_call(call.method, server_id, doing, **call.kwargs)
     if call.via == 'resource':
@@ -156,7 +156,8 @@ def apply_plan(cloud, plan, wait=True, timeout=600):
     known = None
     if wait and spec.instance_action:
         known = set(a.get('request_id') for a in cloud.list_server_actions(server_id))
-    answers = [send(cloud, server_id, call, plan.action) for call in plan.calls]
+    label = plan.before.get('name')
+    answers = [send(cloud, server_id, call, plan.action, label) for call in plan.calls]
     data = {}
     if plan.action in ('create_image', 'backup'):
         data['image'] = {'id': answers[-1], 'name': plan.kwargs['name'], 'status': None}
@@ -216,7 +217,7 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
     if plan.kind == 'none':
         return Outcome(plan=plan, server=server)
     if plan.kind == 'read':
-        answer = send(cloud, server['id'], plan.calls[0], action)
+        answer = send(cloud, server['id'], plan.calls[0], action, server.get('name'))
         return Outcome(plan=plan, server=server, data=read_result(plan, answer))
     if check_mode:
         data = {}

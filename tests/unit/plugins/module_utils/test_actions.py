@@ -653,7 +653,7 @@ REQUESTS = [
 
 @pytest.mark.parametrize('action,args,facts,expected', REQUESTS)
 def test_requests(action, args, facts, expected):
-    action, _, status = action.partition('@')
+    action, _at, status = action.partition('@')
     plan = A.plan_action(server(status or 'ACTIVE', is_locked=action == 'unlock'), action, args, facts)
     assert [(c.via, c.method, c.kwargs, c.microversion) for c in plan.calls] == expected
 
@@ -821,7 +821,7 @@ def after_post(action, status, **extra):
     ],
 )
 def test_is_settled(action, start, seen, settled):
-    plan, _ = after_post(action, start)
+    plan = after_post(action, start)[0]
     assert A.is_settled(plan, server(**dict({'status': start}, **seen))) is settled
 
 

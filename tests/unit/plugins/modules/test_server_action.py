@@ -296,7 +296,7 @@ def test_stop_in_four_steps(cloud):
     assert again['changed'] is False and again['msg'].startswith('Nothing to do')
     again_checked = run(check_mode=True, action='stop')
     assert again_checked['changed'] is False
-    assert [c for c in cloud.writes()] == [('server_call', 'stop_server', {})]
+    assert cloud.writes() == [('server_call', 'stop_server', {})]
 
 
 def test_reboot_waits_for_the_operation_not_just_the_status(cloud):
