@@ -20,13 +20,12 @@ class AnyHostMechanismDriver(api.MechanismDriver):
         pass
 
     def bind_port(self, context: api.PortContext) -> None:
-        if not context.host:
+        segments = context.segments_to_bind
+        if not context.host or not segments:
             return
-        for segment in context.segments_to_bind:
-            context.set_binding(
-                segment[api.ID],
-                portbindings.VIF_TYPE_OVS,
-                {portbindings.CAP_PORT_FILTER: True},
-                status=constants.PORT_STATUS_ACTIVE,
-            )
-            return
+        context.set_binding(
+            segments[0][api.ID],
+            portbindings.VIF_TYPE_OVS,
+            {portbindings.CAP_PORT_FILTER: True},
+            status=constants.PORT_STATUS_ACTIVE,
+        )

@@ -1,6 +1,6 @@
 """Fake compute driver for the local cloud: real-looking snapshots and moves between hosts.
 
-On top of nova's ``FakeDriverWithoutFakeNodes`` it fixes three things the tests need:
+On top of nova's ``FakeDriverWithoutFakeNodes`` it changes three things the tests need:
 
 - snapshots: the in-tree driver creates the image record but never uploads bytes, so
   snapshot and backup images stay ``queued``. This one uploads a few KiB the way the libvirt
@@ -34,7 +34,7 @@ SNAPSHOT_DATA = (b'stackops.compute local cloud fake snapshot\n' * 96)[:4096]
 
 
 class UploadingFakeDriver(fake.FakeDriverWithoutFakeNodes):
-    """FakeDriverWithoutFakeNodes plus a snapshot() that uploads image data."""
+    """FakeDriverWithoutFakeNodes with uploading snapshots and guests that stay put."""
 
     def __init__(self, virtapi, read_only: bool = False) -> None:
         super().__init__(virtapi, read_only)
