@@ -394,6 +394,24 @@ class Cloud(object):
         with sdk_errors('listing floating IPs'):
             return [to_plain(ip) for ip in self.conn.network.ips(**query)]
 
+    def find_external_network(self):
+        """The one external network of the cloud (the floating IP pool), or an error naming them."""
+        with sdk_errors('looking up external networks'):
+            networks = [to_plain(n) for n in self.conn.network.networks(is_router_external=True)]
+        if len(networks) == 1:
+            return networks[0]
+        if not networks:
+            raise ComputeError('No external network to allocate a floating IP from.')
+        raise ComputeError(
+            'Several external networks (%s): choose one with floating_ip_pool.'
+            % ', '.join(sorted(n.get('name') or n['id'] for n in networks))
+        )
+
+    def delete_floating_ip(self, address):
+        with sdk_errors('releasing floating IP %s' % address):
+            for ip in self.conn.network.ips(floating_ip_address=address):
+                self.conn.network.delete_ip(ip, ignore_missing=True)
+
     def create_floating_ip(self, network_id, **attrs):
         with sdk_errors('allocating a floating IP'):
             return to_plain(self.conn.network.create_ip(floating_network_id=network_id, **attrs))

@@ -111,6 +111,9 @@ class Desired(object):
     purge_security_groups: bool = False
     confirm_resize: bool = True
     rebuild_on_image_change: bool = False
+    floating_ips: tuple = None  # addresses that must be on the server
+    delete_floating_ips: bool = False
+    auto_ip: bool = None  # at least one floating IP, allocated when there is none
     create_only: dict = dataclasses.field(default_factory=dict)
 
 
@@ -133,6 +136,9 @@ class Plan(object):
     unlock_first: bool = False
     transitions: tuple = ()  # server_action names, in order
     lock: tuple = None  # ('lock', reason) or ('unlock', None)
+    floating_add: tuple = ()  # addresses to associate
+    allocate_ip: bool = False  # allocate one floating IP and associate it
+    release_ips: tuple = ()  # floating IPs to release after a delete
     differences: tuple = ()  # what differs but is not changed in place (warned)
 
     @property
@@ -180,6 +186,9 @@ def desired_from_params(params, resolved):
         purge_security_groups=bool(params.get('purge_security_groups')),
         confirm_resize=params.get('confirm_resize', True) is not False,
         rebuild_on_image_change=bool(params.get('rebuild_on_image_change')),
+        floating_ips=tuple(params['floating_ips']) if params.get('floating_ips') is not None else None,
+        auto_ip=params.get('auto_ip'),
+        delete_floating_ips=bool(params.get('delete_floating_ips')),
         create_only=create_only,
     )
 
@@ -304,7 +313,9 @@ def plan_server(current, desired, transition_for=None):
     if desired.state == 'absent':
         if current is None:
             return Plan(action='none')
-        return Plan(action='delete', before=current, after=None, changes=('delete server %s' % current['id'],))
+        release = tuple(floating_addresses(current)) if desired.delete_floating_ips else ()
+        changes = ('delete server %s' % current['id'],) + tuple('release floating IP %s' % a for a in release)
+        return Plan(action='delete', before=current, after=None, changes=changes, release_ips=release)
     if current is None:
         return _plan_create(desired, transition_for)
     return _plan_update(current, desired, transition_for)
@@ -320,7 +331,12 @@ def _plan_create(desired, transition_for):
     if desired.status and desired.status != 'active':
         transitions = tuple(transition_for('ACTIVE', desired.status.upper())) if transition_for else ()
     lock = ('lock', desired.locked_reason) if desired.locked else None
+    floating_add, allocate = plan_floating_ips({}, desired)
+    _predict_floating(after, floating_add, allocate)
     changes = ['create server %s' % desired.name]
+    changes.extend('then associate floating IP %s' % a for a in floating_add)
+    if allocate:
+        changes.append('then allocate and associate a floating IP')
     changes.extend('then %s' % a for a in transitions)
     if lock:
         changes.append('then lock')
@@ -332,7 +348,33 @@ def _plan_create(desired, transition_for):
         create_attrs=create_attrs(desired),
         transitions=transitions,
         lock=lock,
+        floating_add=floating_add,
+        allocate_ip=allocate,
     )
+
+
+def floating_addresses(server):
+    return sorted(str(ip) for _n, kind, ip in _ip_entries(server or {}) if kind == 'floating')
+
+
+def plan_floating_ips(current, desired):
+    """Addresses to associate, and whether to allocate one (auto_ip with none on the server)."""
+    have = set(floating_addresses(current))
+    add = tuple(sorted(set(desired.floating_ips or ()) - have))
+    allocate = bool(desired.auto_ip) and not have and not add and not desired.floating_ips
+    return add, allocate
+
+
+def _predict_floating(after, add, allocate):
+    if not add and not allocate:
+        return
+    addresses = dict((k, list(v)) for k, v in (after.get('addresses') or {}).items())
+    network = sorted(addresses)[0] if addresses else 'floating'
+    for address in add:
+        addresses.setdefault(network, []).append({'addr': address, 'OS-EXT-IPS:type': 'floating', 'version': 4})
+    if allocate:
+        addresses.setdefault(network, []).append({'addr': '', 'OS-EXT-IPS:type': 'floating', 'version': 4})
+    after['addresses'] = addresses
 
 
 def _plan_update(current, desired, transition_for):
@@ -462,6 +504,14 @@ def _plan_update(current, desired, transition_for):
                 'networks: the server is not on %s; attach an interface or recreate the server' % ', '.join(missing)
             )
 
+    # Floating IPs: associate what the task lists, allocate one for auto_ip when there is none.
+    floating_add, allocate = plan_floating_ips(current, desired)
+    if floating_add or allocate:
+        _predict_floating(after, floating_add, allocate)
+        changes.extend('associate floating IP %s' % a for a in floating_add)
+        if allocate:
+            changes.append('allocate and associate a floating IP')
+
     # Status transitions.
     transitions = ()
     final_status = after.get('status')
@@ -492,6 +542,8 @@ def _plan_update(current, desired, transition_for):
         or resize_flavor
         or confirm
         or transitions
+        or floating_add
+        or allocate
     )
     if desired.locked is True:
         reason_differs = desired.locked_reason is not None and desired.locked_reason != current.get('locked_reason')
@@ -540,5 +592,7 @@ def _plan_update(current, desired, transition_for):
         unlock_first=unlock_first,
         transitions=transitions,
         lock=lock,
+        floating_add=floating_add,
+        allocate_ip=allocate,
         differences=tuple(differences),
     )

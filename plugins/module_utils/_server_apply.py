@@ -152,7 +152,7 @@ def apply_create(module, plan):
     cloud = module.cloud
     server = cloud.create_server(plan.create_attrs)
     server_id = server['id']
-    if not module.params['wait'] and not plan.transitions and not plan.lock:
+    if not module.params['wait'] and not (plan.transitions or plan.lock or plan.floating_add or plan.allocate_ip):
         return cloud.get_server(server_id) or server
     try:
         server = cloud.wait_for_server(
@@ -177,7 +177,22 @@ def apply_create(module, plan):
     return _apply_status_and_lock(module, plan, server)
 
 
+def _apply_floating_ips(module, plan, server):
+    for address in plan.floating_add:
+        server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
+    if plan.allocate_ip:
+        pool = (
+            module.cloud.find_network(module.params['floating_ip_pool'])
+            if module.params.get('floating_ip_pool')
+            else module.cloud.find_external_network()
+        )
+        address = module.cloud.create_floating_ip(pool['id'])['floating_ip_address']
+        server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
+    return server
+
+
 def _apply_status_and_lock(module, plan, server):
+    server = _apply_floating_ips(module, plan, server)
     for action in plan.transitions:
         server = _apply_actions.run_action(module, server, action, {})
     if plan.lock:
@@ -228,8 +243,10 @@ def apply_update(module, plan):
 def apply_delete(module, plan):
     server_id = plan.before['id']
     module.cloud.delete_server(server_id)
-    if module.params['wait']:
+    if module.params['wait'] or plan.release_ips:
         module.cloud.wait_for_server_gone(server_id, timeout=module.params['timeout'])
+    for address in plan.release_ips:
+        module.cloud.delete_floating_ip(address)
 
 
 # ---------------------------------------------------------------------------------------------- run

@@ -17,7 +17,7 @@ description:
     Metadata, tags and security groups are merged into what the server has; what the task does not
     list is removed only with O(purge_metadata), O(purge_tags) or O(purge_security_groups).
   - What Nova can change in place is updated in place - name (when the server is found by O(id)),
-    description, hostname, access IPs, metadata, tags, security groups, status and lock.
+    description, hostname, access IPs, metadata, tags, security groups, floating IPs, status and lock.
   - A different O(flavor) resizes the server and confirms the resize (unless O(confirm_resize=false)).
     A different O(image) rebuilds it only with O(rebuild_on_image_change=true). A different O(key_name),
     O(availability_zone) or O(networks) cannot change in place - the module warns, says what to do, and
@@ -51,6 +51,12 @@ options:
     description:
       - Administrator password set at boot. Used at creation only; never shown in results or diffs.
     type: str
+  auto_ip:
+    description:
+      - Make sure the server has a floating IP - when it has none, allocate one from O(floating_ip_pool) and
+        associate it. Not combined with O(floating_ips).
+    type: bool
+    aliases: [auto_floating_ip, public_ip]
   availability_zone:
     description:
       - Availability zone to boot in. On an existing server a different zone is reported in RV(differences).
@@ -73,6 +79,12 @@ options:
         with M(stackops.compute.server_action). A later run with this option V(true) confirms it.
     type: bool
     default: true
+  delete_floating_ips:
+    description:
+      - With O(state=absent), also release the floating IPs associated with the server.
+    type: bool
+    default: false
+    aliases: [delete_ips]
   description:
     description:
       - Free-form description of the server. Updated in place.
@@ -87,6 +99,17 @@ options:
       - Flavor name or ID. Needed to create a server.
       - On an existing server a different flavor resizes it; see O(confirm_resize).
     type: str
+  floating_ip_pool:
+    description:
+      - Name or ID of the external network that O(auto_ip) allocates from. Left out, the cloud's only
+        external network.
+    type: str
+  floating_ips:
+    description:
+      - Floating IP addresses (already allocated to the project) that must be associated with the server.
+        Addresses not listed are left alone.
+    type: list
+    elements: str
   hostname:
     description:
       - Hostname inside the guest (needs compute microversion 2.90). Updated in place.
@@ -311,13 +334,17 @@ def main():
             access_ipv4=dict(type='str'),
             access_ipv6=dict(type='str'),
             admin_password=dict(type='str', no_log=True),
+            auto_ip=dict(type='bool', aliases=['auto_floating_ip', 'public_ip']),
             availability_zone=dict(type='str'),
             block_device_mapping=dict(type='list', elements='dict'),
             config_drive=dict(type='bool'),
             confirm_resize=dict(type='bool', default=True),
+            delete_floating_ips=dict(type='bool', default=False, aliases=['delete_ips']),
             description=dict(type='str'),
             disk_config=dict(type='str', choices=['AUTO', 'MANUAL']),
             flavor=dict(type='str'),
+            floating_ip_pool=dict(type='str'),
+            floating_ips=dict(type='list', elements='str'),
             hostname=dict(type='str'),
             id=dict(type='str'),
             image=dict(type='str'),
@@ -345,6 +372,7 @@ def main():
         ),
         waits=True,
         required_one_of=[('name', 'id')],
+        mutually_exclusive=[('auto_ip', 'floating_ips')],
     )
     module.run(run_server)
 

@@ -386,3 +386,43 @@ def test_server_view_normalizes():
     assert view['tags'] == ['a', 'b']
     assert view['security_groups'] == ['default', 'web']
     assert view['flavor'] == 'm1.tiny'
+
+
+# ------------------------------------------------------------------ floating IPs
+
+FLOATING = {
+    'private': [
+        {'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
+        {'addr': '203.0.113.9', 'OS-EXT-IPS:type': 'floating'},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    'addresses, want, add, allocate',
+    [
+        (None, dict(floating_ips=('203.0.113.9',)), ('203.0.113.9',), False),
+        (FLOATING, dict(floating_ips=('203.0.113.9',)), (), False),
+        (FLOATING, dict(floating_ips=('203.0.113.9', '203.0.113.10')), ('203.0.113.10',), False),
+        (None, dict(auto_ip=True), (), True),
+        (FLOATING, dict(auto_ip=True), (), False),
+        (None, dict(auto_ip=False), (), False),
+    ],
+)
+def test_floating_ips(addresses, want, add, allocate):
+    current = server(addresses=addresses) if addresses else server()
+    plan = plan_server(current, desired(**want), transition_for)
+    assert (plan.floating_add, plan.allocate_ip) == (add, allocate)
+    assert plan.changed == bool(add or allocate)
+
+
+def test_floating_ip_on_create_is_predicted():
+    plan = plan_server(None, desired(networks=({'uuid': 'n1', 'name': 'private'},), auto_ip=True), transition_for)
+    assert plan.allocate_ip
+    assert plan.after['addresses']['private'][0]['OS-EXT-IPS:type'] == 'floating'
+
+
+@pytest.mark.parametrize('release, expected', [(True, ('203.0.113.9',)), (False, ())])
+def test_delete_releases_floating_ips_only_when_asked(release, expected):
+    plan = plan_server(server(addresses=FLOATING), desired(state='absent', delete_floating_ips=release), transition_for)
+    assert plan.action == 'delete' and plan.release_ips == expected
