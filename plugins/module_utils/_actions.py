@@ -953,7 +953,7 @@ def plan_action(server, action, args=None, facts=None):
             'Cannot %s server %s: it is locked%s; unlock it first (action=unlock), or use an admin '
             'cloud.' % (action, name, ' (%s)' % reason if reason else '')
         )
-    targets = _targets(spec, server, args)
+    targets = _targets(spec, server, args, facts)
     after = dict(server)
     if targets:
         after['status'] = targets[0]
@@ -972,6 +972,10 @@ def plan_action(server, action, args=None, facts=None):
             ),
         )
     expect = spec.expect(server, args, facts) if spec.expect is not None else {}
+    if spec.name in ('live_migrate', 'evacuate') and server.get('compute_host'):
+        # Nova clears task_state before it records the new host at the end of an evacuation (the resource
+        # tracker sets it last): the wait also looks for the host to change, when the host shows.
+        expect = dict(expect, moved_from=server['compute_host'])
     return Plan(
         kind='action',
         action=action,
@@ -984,7 +988,21 @@ def plan_action(server, action, args=None, facts=None):
     )
 
 
-def _targets(spec, server, args):
+def _version(text):
+    try:
+        return tuple(int(part) for part in str(text).split('.')[:2])
+    except ValueError:
+        return None
+
+
+def _targets(spec, server, args, facts):
+    if spec.name == 'evacuate':
+        # Since microversion 2.95 an evacuated server is left stopped on its new host.
+        version = _version(facts.get('microversion')) if facts.get('microversion') else None
+        before = targets_for(spec, server)
+        if version is None:
+            return ('SHUTOFF',) + tuple(s for s in before if s != 'SHUTOFF')
+        return ('SHUTOFF',) if version >= (2, 95) else before
     if spec.name == 'reset_state':
         return ('ACTIVE',) if args.get('state') == 'active' else ('ERROR',)
     if spec.name in ('confirm_resize', 'revert_resize'):
@@ -1059,6 +1077,8 @@ def is_settled(plan, server):
     if server is None:
         return False
     resting = not server.get('task_state') and status_of(server) not in BUSY
+    if plan.expect.get('moved_from') and server.get('compute_host') == plan.expect['moved_from']:
+        return False
     if spec.wait == 'task':
         return resting
     if spec.wait == 'status':
@@ -1087,6 +1107,15 @@ def wait_failure(plan, server):
         fault = (server.get('fault') or {}).get('message') or 'Nova recorded no fault message'
         return 'Server %s went to ERROR during %s: %s' % (name, plan.action, fault)
     return None
+
+
+def is_stuck(plan, server):
+    """A move whose server rests on its old host: Nova gave up, or has not recorded the new host yet;
+    the instance action tells which."""
+    if not plan.expect.get('moved_from') or server is None:
+        return False
+    resting = not server.get('task_state') and status_of(server) not in BUSY
+    return resting and server.get('compute_host') == plan.expect['moved_from']
 
 
 def outcome_error(plan, server):
@@ -1122,10 +1151,14 @@ def instance_action_error(record):
     failed = [e for e in record.get('events') or () if (e.get('result') or '').lower() == 'error']
     if not failed and not record.get('message'):
         return None
-    parts = []
+    # Nova records the same failure on several events (conductor and compute): say each detail once.
+    by_detail = {}
     for event in failed:
-        detail = event.get('details') or ((event.get('traceback') or '').strip().splitlines() or [''])[-1]
-        parts.append('%s failed%s' % (event.get('event'), ': %s' % detail if detail else ''))
+        detail = event.get('details') or ((event.get('traceback') or '').strip().splitlines() or [''])[-1].strip()
+        by_detail.setdefault(detail, []).append(event.get('event'))
+    parts = [
+        '%s failed%s' % (', '.join(names), ': %s' % detail if detail else '') for detail, names in by_detail.items()
+    ]
     if not parts:
         parts.append('%s (the events with details show to admins only)' % record.get('message'))
     return 'Nova recorded an error for %s (request %s): %s' % (

@@ -22,6 +22,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._actions import (
     action_view,
     instance_action_error,
     is_settled,
+    is_stuck,
     new_instance_action,
     outcome_error,
     plan_action,
@@ -79,6 +80,8 @@ def read_facts(cloud, server, action, args):
     if action in ('add_floating_ip', 'remove_floating_ip'):
         facts['floating_ip'] = cloud.find_floating_ip(args['address'])
         facts['ports'] = [_short(p, 'id', 'fixed_ips') for p in cloud.list_ports(device_id=server['id'])]
+    if action == 'evacuate':
+        facts['microversion'] = cloud.compute_max_microversion()
     if action == 'clear_password':
         facts['password'] = cloud.server_call(
             'get_server_password', server['id'], 'reading the password of server %s' % server['id']
@@ -163,17 +166,11 @@ def apply_plan(cloud, plan, wait=True, timeout=600):
         data['image'] = {'id': answers[-1], 'name': plan.kwargs['name'], 'status': None}
     if not wait:
         return _finish(cloud, plan, cloud.get_server(server_id), data, wait=False, timeout=timeout)
-    server = wait_for_plan(cloud, plan, timeout)
+    server = wait_for_plan(cloud, plan, timeout, known)
     if known is not None:
-        record = new_instance_action(known, cloud.list_server_actions(server_id), spec.instance_action)
-        if record is not None:
-            detailed = cloud.get_server_action(server_id, record['request_id']) or record
-            error = instance_action_error(detailed)
-            if error:
-                raise ComputeError(
-                    '%s of server %s failed: %s' % (plan.action, plan.before.get('name'), error),
-                    server=present_server(server),
-                )
+        error = recorded_error(cloud, plan, known)
+        if error:
+            raise ComputeError(error, server=present_server(server))
     error = outcome_error(plan, server)
     if error:
         raise ComputeError(error + '.', server=present_server(server))
@@ -189,7 +186,22 @@ def _finish(cloud, plan, server, data, wait, timeout):
     return Outcome(plan=plan, server=server, data=data)
 
 
-def wait_for_plan(cloud, plan, timeout=600):
+def recorded_error(cloud, plan, known):
+    """One line when Nova recorded an error in the instance action this plan started, else None."""
+    if known is None:
+        return None
+    server_id = plan.before['id']
+    record = new_instance_action(known, cloud.list_server_actions(server_id), ACTIONS[plan.action].instance_action)
+    if record is None:
+        return None
+    detailed = cloud.get_server_action(server_id, record['request_id']) or record
+    error = instance_action_error(detailed)
+    if not error:
+        return None
+    return '%s of server %s failed: %s' % (plan.action, plan.before.get('name') or server_id, error)
+
+
+def wait_for_plan(cloud, plan, timeout=600, known=None):
     """Poll the server until ``is_settled``; fail at once on ERROR (with Nova's fault) or disappearance."""
     server_id = plan.before['id']
     label = plan.before.get('name') or server_id
@@ -201,7 +213,7 @@ def wait_for_plan(cloud, plan, timeout=600):
         lambda: cloud.get_server(server_id),
         # poll() asks done() first: a server that ended in ERROR is not done, so failed() names the fault.
         lambda s: is_settled(plan, s) and not wait_failure(plan, s),
-        lambda s: wait_failure(plan, s),
+        lambda s: wait_failure(plan, s) or (recorded_error(cloud, plan, known) if is_stuck(plan, s) else None),
         timeout=timeout,
         describe=describe,
         pauses=intervals(FIRST_PAUSE),

@@ -102,8 +102,9 @@ options:
       - V(migrate) [ACTIVE, SHUTOFF -> VERIFY_RESIZE] - O(host) (admin); then V(confirm_resize).
         V(live_migrate) [ACTIVE, PAUSED -> same] - O(host) (admin), O(block_migration), O(force).
         Project managers or admins.
-      - V(evacuate) [ACTIVE, SHUTOFF, ERROR -> same, ERROR -> ACTIVE] (admin) - O(host), O(admin_password),
-        O(force); the server's compute service must be down (or forced down).
+      - V(evacuate) [ACTIVE, SHUTOFF, ERROR -> SHUTOFF] (admin) - O(host), O(admin_password), O(force); the
+        server's compute service must be down (or forced down). Nova leaves an evacuated server stopped from
+        microversion 2.95 on; on clouds older than that it keeps its status (ERROR -> ACTIVE).
       - V(restore) [SOFT_DELETED -> ACTIVE] - only on clouds that soft-delete (C(reclaim_instance_interval) > 0).
       - V(force_delete) [any] - deletes at once, also a SOFT_DELETED server; RV(server) is then null, and a
         server that is already gone is a no-op.

@@ -206,8 +206,6 @@ def test_hard_reboot_by_status(status, mark):
         ('unshelve', 'SHELVED_OFFLOADED', 'ACTIVE'),
         ('migrate', 'SHUTOFF', 'VERIFY_RESIZE'),
         ('live_migrate', 'PAUSED', 'PAUSED'),
-        ('evacuate', 'SHUTOFF', 'SHUTOFF'),
-        ('evacuate', 'ERROR', 'ACTIVE'),
         ('restore', 'SOFT_DELETED', 'ACTIVE'),
         ('reset_state', 'SHUTOFF', 'ACTIVE'),
         ('trigger_crash_dump', 'RESCUE', 'RESCUE'),
@@ -219,6 +217,23 @@ def test_predicted_status(action, status, target):
     assert plan.after['status'] == target
     assert plan.targets[0] == target
     assert plan.after['task_state'] is None
+
+
+@pytest.mark.parametrize(
+    'microversion,status,targets',
+    [
+        ('2.100', 'ACTIVE', ('SHUTOFF',)),
+        ('2.95', 'ERROR', ('SHUTOFF',)),
+        ('2.94', 'ACTIVE', ('ACTIVE',)),
+        ('2.94', 'SHUTOFF', ('SHUTOFF',)),
+        ('2.94', 'ERROR', ('ACTIVE',)),
+        (None, 'ACTIVE', ('SHUTOFF', 'ACTIVE')),
+    ],
+)
+def test_evacuate_leaves_the_server_stopped_from_2_95(microversion, status, targets):
+    plan = A.plan_action(server(status), 'evacuate', {}, {'microversion': microversion})
+    assert plan.targets == targets
+    assert plan.after['status'] == targets[0]
 
 
 def test_confirm_after_a_resize_of_a_stopped_server_predicts_shutoff():
@@ -825,6 +840,30 @@ def test_is_settled(action, start, seen, settled):
     assert A.is_settled(plan, server(**dict({'status': start}, **seen))) is settled
 
 
+@pytest.mark.parametrize(
+    'seen,settled,stuck',
+    [
+        # Nova clears task_state, then the resource tracker records the new host: not over until it moved.
+        ({'status': 'SHUTOFF', 'compute_host': 'compute1'}, False, True),
+        ({'status': 'REBUILD', 'task_state': 'rebuilding', 'compute_host': 'compute1'}, False, False),
+        ({'status': 'SHUTOFF', 'compute_host': 'compute2'}, True, False),
+        # A host the caller cannot see says nothing either way.
+        ({'status': 'SHUTOFF', 'compute_host': None}, True, False),
+    ],
+)
+def test_evacuate_waits_for_the_new_host(seen, settled, stuck):
+    plan = A.plan_action(server('ACTIVE'), 'evacuate', {'host': 'compute2'}, {'microversion': '2.100'})
+    assert plan.expect == {'moved_from': 'compute1'}
+    assert A.is_settled(plan, server(**seen)) is settled
+    assert A.is_stuck(plan, server(**seen)) is stuck
+
+
+def test_moves_of_a_server_whose_host_is_hidden_wait_on_task_state_only():
+    plan = A.plan_action(server('ACTIVE', compute_host=None), 'live_migrate', {})
+    assert plan.expect == {}
+    assert A.is_settled(plan, server('ACTIVE', compute_host=None))
+
+
 def test_force_delete_settles_when_the_server_is_gone():
     plan = A.plan_action(server('SOFT_DELETED'), 'force_delete')
     assert not A.is_settled(plan, server('SOFT_DELETED'))
@@ -929,6 +968,19 @@ def test_new_instance_action_ignores_what_was_there_before():
                 ],
             },
             'Nova recorded an error for evacuate (request req-3): compute_rebuild_instance failed: Oops: bad',
+        ),
+        (
+            {
+                'action': 'migrate',
+                'request_id': 'req-4',
+                'message': 'Error',
+                'events': [
+                    {'event': 'cold_migrate', 'result': 'Error', 'details': 'No valid host was found.'},
+                    {'event': 'conductor_migrate_server', 'result': 'Error', 'details': 'No valid host was found.'},
+                ],
+            },
+            'Nova recorded an error for migrate (request req-4): cold_migrate, conductor_migrate_server failed: No '
+            'valid host was found.',
         ),
     ],
 )

@@ -91,6 +91,9 @@ class FakeCloud(object):
     def current_roles(self):
         return list(self.roles)
 
+    def compute_max_microversion(self):
+        return '2.100'
+
     def find_image(self, ref):
         self.calls.append(('find_image', ref))
         return {'id': 'img-' + ref, 'name': ref}
@@ -340,6 +343,23 @@ def test_live_migration_error_recorded_by_nova_fails_the_task(cloud):
         'live_migrate of server web1 failed: Nova recorded an error for live-migration (request req-lm): '
         'conductor_live_migrate_instance failed: No valid host.'
     )
+
+
+def test_evacuate_returns_once_nova_recorded_the_new_host(cloud):
+    cloud.roles = ['admin']
+
+    def evacuate(method, server_id, doing, **kwargs):
+        cloud.calls.append(('server_call', method, kwargs))
+        cloud.server.update(status='REBUILD', task_state='rebuilding')
+        # task_state clears (and the server stops, microversion 2.95) before the new host is recorded.
+        cloud.pending = [{'status': 'SHUTOFF', 'task_state': None}, {}, {'compute_host': 'compute2'}]
+
+    cloud.server_call = evacuate
+    result = run(action='evacuate', host='compute2')
+    assert result['changed'] is True
+    assert result['server']['compute_host'] == 'compute2'
+    assert result['server']['status'] == 'SHUTOFF'
+    assert cloud.pending == []
 
 
 def test_error_during_the_wait_fails_at_once_with_the_fault(cloud):
