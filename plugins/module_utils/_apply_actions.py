@@ -167,6 +167,8 @@ def apply_plan(cloud, plan, wait=True, timeout=600):
     if not wait:
         return _finish(cloud, plan, cloud.get_server(server_id), data, wait=False, timeout=timeout)
     server = wait_for_plan(cloud, plan, timeout, known)
+    if spec.wait == 'gone':
+        server = None
     if known is not None:
         error = recorded_error(cloud, plan, known)
         if error:

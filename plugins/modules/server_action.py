@@ -383,7 +383,7 @@ msg:
 server:
   description:
     - The server after the action, as Nova returns it, with the convenience addresses. In check mode, the
-      server as predicted. Null after V(force_delete).
+      server as predicted. Null after V(force_delete) (when it waited, or in check mode).
     - Never holds the administrator password or user data.
   returned: success
   type: dict
