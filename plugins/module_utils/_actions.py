@@ -25,7 +25,7 @@ __metaclass__ = type
 import dataclasses
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._server import encode_user_data
+from ansible_collections.stackops.compute.plugins.module_utils._server import encode_user_data, server_view
 
 # Statuses that only say an operation is under way (Nova maps vm_state + task_state to them).
 BUSY = ('BUILD', 'REBOOT', 'HARD_REBOOT', 'REBUILD', 'RESIZE', 'REVERT_RESIZE', 'MIGRATING', 'PASSWORD')
@@ -1169,26 +1169,13 @@ def instance_action_error(record):
 
 
 def action_view(server):
-    """The fields of a server a diff shows for an action (no secrets, nothing volatile)."""
+    """The fields of a server a diff shows for an action: the server module's view (no secrets, nothing
+    volatile), plus where it runs and its addresses, which moves and address actions change."""
     if server is None:
         return {}
-    flavor = server.get('flavor') or {}
-    image = server.get('image') or {}
-    return dict(
-        id=server.get('id'),
-        name=server.get('name'),
-        status=server.get('status'),
-        is_locked=bool(server.get('is_locked')),
-        locked_reason=server.get('locked_reason'),
-        flavor=flavor.get('original_name') or flavor.get('name') or flavor.get('id'),
-        image=image.get('id') if isinstance(image, dict) else image,
-        key_name=server.get('key_name'),
+    view = server_view(server)
+    view.update(
         compute_host=server.get('compute_host'),
         addresses=['%s %s (%s)' % a for a in addresses_of(server)],
-        security_groups=group_names(server.get('security_groups')),
-        metadata=dict(server.get('metadata') or {}),
-        access_ipv4=server.get('access_ipv4') or '',
-        access_ipv6=server.get('access_ipv6') or '',
-        description=server.get('description'),
-        hostname=server.get('hostname'),
     )
+    return view
