@@ -384,19 +384,12 @@ def _plan_update(current, desired, transition_for):
     update_attrs = {}
     status = current.get('status')
 
-    if status == 'ERROR' and desired.status is None:
-        # A server in ERROR is reported as it is; only an explicit status or delete acts on it.
-        pass
-
     # In-place PUT fields.
     for key in UPDATABLE:
         want = getattr(desired, key)
         if want is None:
             continue
-        have = current.get(key) or ('' if key.startswith('access_') else current.get(key))
-        if key == 'name' and current.get('name') == want:
-            continue
-        if (have or '') != want:
+        if (current.get(key) or '') != want:
             update_attrs[key] = want
             after[key] = want
             changes.append('set %s to %r' % (key, want))

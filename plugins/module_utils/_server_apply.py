@@ -137,17 +137,6 @@ def resolve_security_group_names(cloud, params):
 # ---------------------------------------------------------------------------------------------- apply
 
 
-def _wait_settled(module, server_id, statuses):
-    if not module.params['wait']:
-        return module.cloud.get_server(server_id)
-    return module.cloud.wait_for_server(
-        server_id,
-        done=lambda s: s.get('task_state') is None and s.get('status') in statuses,
-        failed=_apply_actions.error_reason,
-        timeout=module.params['timeout'],
-    )
-
-
 def apply_create(module, plan):
     cloud = module.cloud
     server = cloud.create_server(plan.create_attrs)
