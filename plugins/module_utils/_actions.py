@@ -1077,6 +1077,10 @@ def is_settled(plan, server):
     if server is None:
         return False
     resting = not server.get('task_state') and status_of(server) not in BUSY
+    if status_of(server) == 'SHELVED_OFFLOADED' and server.get('compute_host'):
+        # Nova records SHELVED_OFFLOADED before it frees the host and only then clears the host
+        # (visible to admins only): until then the offload is still under way.
+        return False
     if plan.expect.get('moved_from') and server.get('compute_host') == plan.expect['moved_from']:
         return False
     if spec.wait == 'task':

@@ -807,6 +807,9 @@ def after_post(action, status, **extra):
         ('resize', 'ACTIVE', {'status': 'VERIFY_RESIZE'}, True),
         ('unshelve', 'SHELVED_OFFLOADED', {'status': 'SHELVED_OFFLOADED', 'task_state': 'spawning'}, False),
         ('create_image', 'ACTIVE', {'status': 'ACTIVE', 'task_state': 'image_uploading'}, False),
+        # Nova shows SHELVED_OFFLOADED before it clears the host: an admin sees the host for a moment.
+        ('shelve_offload', 'SHELVED', {'status': 'SHELVED_OFFLOADED', 'compute_host': 'compute1'}, False),
+        ('shelve_offload', 'SHELVED', {'status': 'SHELVED_OFFLOADED', 'compute_host': None}, True),
         # confirm_resize sets no task_state: the status itself must move on.
         ('confirm_resize', 'VERIFY_RESIZE', {'status': 'VERIFY_RESIZE'}, False),
         ('confirm_resize', 'VERIFY_RESIZE', {'status': 'ACTIVE'}, True),
