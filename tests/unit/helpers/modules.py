@@ -39,6 +39,25 @@ def patch_module_args(args=None):
         yield
 
 
+@contextlib.contextmanager
+def _as_a_module():
+    """Make module_utils behave as in a module process even after a test imported controller code.
+
+    From ansible-core 2.19 on, importing controller code (a filter plugin, ansible.errors) marks the
+    process as the controller, and warn() then goes to the display instead of the module's result.
+    """
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:
+        yield
+        return
+    if not hasattr(_internal, 'is_controller'):
+        yield
+        return
+    with mock.patch.object(_internal, 'is_controller', False):
+        yield
+
+
 def run_module(main, args=None):
     """Run ``main()`` with ``args`` and return the result it printed, as a dict.
 
@@ -46,7 +65,7 @@ def run_module(main, args=None):
     would get. A main() that returns without calling either fails the test.
     """
     printed = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(printed):
+    with patch_module_args(args), _as_a_module(), contextlib.redirect_stdout(printed):
         try:
             main()
         except SystemExit:
