@@ -13,14 +13,62 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import importlib
 import re
+import sys
 import traceback
+import types
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
 
+# The services the collection talks to. openstacksdk's Connection class carries a descriptor for each of
+# the ~25 services it knows, and importing them all costs about 0.1 s of every module run (see "Where the
+# time goes" in docs/performance.md); the connection of a module process gets these four only.
+SDK_SERVICES = {
+    'compute': 'ComputeService',
+    'identity': 'IdentityService',
+    'image': 'ImageService',
+    'network': 'NetworkService',
+}
+
+
+def _services_only(services=None):
+    """Stand in for ``openstack._services_mixin`` before openstacksdk is first imported. Its class is built
+    when openstacksdk asks for it (while ``import openstack`` runs), from the services named here."""
+    if 'openstack' in sys.modules or 'openstack._services_mixin' in sys.modules:
+        return
+    shim = types.ModuleType('openstack._services_mixin')
+
+    def build(name):
+        if name != 'ServicesMixin':
+            raise AttributeError(name)
+        attrs = {}
+        for service_type, class_name in (services or SDK_SERVICES).items():
+            described = importlib.import_module('openstack.%s.%s_service' % (service_type, service_type))
+            attrs[service_type] = getattr(described, class_name)(service_type=service_type)
+        shim.ServicesMixin = type('ServicesMixin', (object,), attrs)
+        return shim.ServicesMixin
+
+    shim.__getattr__ = build
+    sys.modules[shim.__name__] = shim
+
+
+def _forget_sdk():
+    for name in [n for n in sys.modules if n == 'openstack' or n.startswith('openstack.')]:
+        del sys.modules[name]
+
+
 try:
-    import openstack
+    _services_only()
+    try:
+        import openstack
+    except ImportError:
+        raise
+    except Exception:
+        # An openstacksdk laid out differently from the ones this was measured with: import all of it.
+        _forget_sdk()
+        import openstack
     from keystoneauth1 import exceptions as ksa_exc
     from openstack import exceptions as sdk_exc
 
@@ -297,7 +345,7 @@ class Cloud(object):
 
     # ---------------------------------------------------------------- waits
 
-    def wait_for_server(self, server_id, done, failed=None, timeout=600):
+    def wait_for_server(self, server_id, done, failed=None, timeout=600, pauses=None, delay=0):
         """Poll the server until ``done(server)``; ERROR fails at once with Nova's fault."""
 
         def fetch():
@@ -310,7 +358,7 @@ class Cloud(object):
                 return failed(server)
             return None
 
-        return poll(fetch, done, fail, timeout=timeout, describe=describe_server_state)
+        return poll(fetch, done, fail, timeout=timeout, describe=describe_server_state, pauses=pauses, delay=delay)
 
     def wait_for_server_gone(self, server_id, timeout=600):
         return poll(
@@ -323,23 +371,36 @@ class Cloud(object):
     # ---------------------------------------------------------------- lookups
 
     def find_flavor(self, name_or_id):
+        # One listing answers both questions (a flavor ID can be any string, so the SDK's find asks for the
+        # ID first and lists after a 404): an ID match wins over a name match, as in the SDK.
         with sdk_errors('looking up flavor %s' % name_or_id):
-            flavor = self.conn.compute.find_flavor(name_or_id, ignore_missing=True)
-            if flavor is None:
-                names = sorted(f.name for f in self.conn.compute.flavors())
-                raise ComputeError('Flavor %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
-            return to_plain(flavor)
+            flavors = [to_plain(f) for f in self.conn.compute.flavors(details=True, is_public=None)]
+        found = [f for f in flavors if f.get('id') == name_or_id] or [f for f in flavors if f.get('name') == name_or_id]
+        if not found:
+            names = sorted(f.get('name') or f.get('id') for f in flavors)
+            raise ComputeError('Flavor %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
+        return _only_one('flavor', name_or_id, found)
 
     def find_image(self, name_or_id):
         with sdk_errors('looking up image %s' % name_or_id):
-            image = self.conn.image.find_image(name_or_id, ignore_missing=True)
-            if image is None:
-                raise ComputeError('Image %r not found.' % name_or_id)
-            return to_plain(image)
+            if is_uuid(name_or_id):
+                image = self.conn.image.find_image(name_or_id, ignore_missing=True)
+                found = [to_plain(image)] if image is not None else []
+            else:
+                # Image IDs are UUIDs: a name goes straight to the listing (one request instead of two).
+                found = [to_plain(i) for i in self.conn.image.images(name=name_or_id)]
+        if not found:
+            raise ComputeError('Image %r not found.' % name_or_id)
+        return _only_one('image', name_or_id, found)
 
     def find_network(self, name_or_id):
         with sdk_errors('looking up network %s' % name_or_id):
-            network = self.conn.network.find_network(name_or_id, ignore_missing=True)
+            if is_uuid(name_or_id):
+                network = self.conn.network.find_network(name_or_id, ignore_missing=True)
+            else:
+                # Network IDs are UUIDs: a name goes straight to the listing (one request instead of two).
+                found = [to_plain(n) for n in self.conn.network.networks(name=name_or_id)]
+                network = _only_one('network', name_or_id, found) if found else None
             if network is None:
                 names = sorted(n.name for n in self.conn.network.networks())
                 raise ComputeError('Network %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
@@ -543,6 +604,17 @@ class Cloud(object):
             )
             sdk_exc.raise_from_response(response)
             return image_from_glance(response.json())
+
+
+def _only_one(kind, name_or_id, found):
+    if len(found) > 1:
+        ids = sorted(str(f.get('id')) for f in found)
+        raise ComputeError(
+            '%d %ss are named %r: %s. Give the ID instead of the name.'
+            % (len(found), kind, name_or_id, ', '.join(ids)),
+            ids=ids,
+        )
+    return found[0]
 
 
 def _server_class():

@@ -16,6 +16,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server import (
     present_server,
     server_view,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._wait import BOOT_DELAY, boot_intervals
 
 NETWORK_KEYS = {
     'uuid': ('net-id', 'uuid', 'id', 'network'),
@@ -149,6 +150,8 @@ def apply_create(module, plan):
             done=lambda s: s.get('status') == 'ACTIVE',
             failed=lambda s: _apply_actions.error_reason(s) if s.get('status') == 'ERROR' else None,
             timeout=module.params['timeout'],
+            pauses=boot_intervals(),
+            delay=BOOT_DELAY,
         )
     except ComputeError as exc:
         if module.params['keep_failed']:
