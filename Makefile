@@ -25,5 +25,8 @@ test:
 venvs lint format units sanity integration ecosystem docs cloud down demo:
 	@$(RUN_TESTS) $@
 
+# This collection against openstack.cloud and a plain openstacksdk script on the local cloud (not part of
+# `make test`): make bench ROUNDS=1 BENCH_SCENARIOS=create10,rerun. See tests/bench/run-bench.
 bench:
-	@echo 'make bench: not yet (no benchmarks so far)'
+	@ROUNDS='$(ROUNDS)' BENCH_SCENARIOS='$(BENCH_SCENARIOS)' BENCH_CLIENTS='$(BENCH_CLIENTS)' \
+		BENCH_LIST_SIZES='$(BENCH_LIST_SIZES)' tests/bench/run-bench
