@@ -22,7 +22,8 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
     present_image,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
-from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 
 # Glance statuses on the way to active: an existing image in one of them is waited for.
 PENDING_STATUSES = ('queued', 'saving', 'importing', 'uploading')
@@ -73,15 +74,51 @@ def _settle(module, image):
 
 def apply_create(module, plan, server, desired):
     cloud = module.cloud
-    if plan.kind == 'backup':
-        image_id = cloud.create_server_backup(
-            server['id'], desired.name, desired.backup_type, desired.rotation, plan.create_metadata
-        )
-    else:
-        image_id = cloud.create_server_image(server['id'], desired.name, plan.create_metadata)
+
+    def create():
+        if plan.kind == 'backup':
+            return cloud.create_server_backup(
+                server['id'], desired.name, desired.backup_type, desired.rotation, plan.create_metadata
+            )
+        return cloud.create_server_image(server['id'], desired.name, plan.create_metadata)
+
+    # Nova registers the image in Glance before it answers: after a lost answer, the image of this
+    # server with this name is the one the request made, and asking again would make a second one.
+    what = 'image %s of server %s' % (desired.name, server.get('name') or server['id'])
+    image_id, found = create_once(
+        create,
+        lambda: [i['id'] for i in find_images(cloud, Criteria(server_id=server['id'], name=desired.name))],
+        what,
+        is_ambiguous_failure,
+    )
+    if found:
+        module.warn('The answer to creating %s was lost; found the image by name: %s.' % (what, image_id))
     if module.params['wait']:
         return cloud.wait_for_image(image_id, timeout=module.params['timeout'])
     return cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
+
+
+def apply_delete(module, image):
+    """Delete an image; when the answer is lost, read it back and say what is true, never assume."""
+    cloud = module.cloud
+    try:
+        cloud.delete_image(image['id'])
+    except ComputeError as exc:
+        if not is_ambiguous_failure(exc):
+            raise
+        try:
+            after = cloud.get_image(image['id'])
+        except ComputeError as again:
+            raise ComputeError(
+                '%s; whether image %s is gone is unknown: reading it back failed too: %s'
+                % (exc.msg, image['id'], again.msg)
+            )
+        if after is not None and after.get('status') != 'deleted':
+            raise ComputeError(
+                '%s; image %s (%s) is still there, status %s.'
+                % (exc.msg, image.get('name'), image['id'], after.get('status'))
+            )
+        module.warn('%s; image %s (%s) is gone nonetheless.' % (exc.msg, image.get('name'), image['id']))
 
 
 def apply_plan(module, plan, server, desired):
@@ -91,7 +128,7 @@ def apply_plan(module, plan, server, desired):
     if plan.action == 'update':
         return _settle(module, cloud.set_image_properties(plan.before['id'], plan.update_properties))
     if plan.action == 'delete':
-        cloud.delete_image(plan.before['id'])
+        apply_delete(module, plan.before)
         return None
     return _settle(module, plan.before)
 

@@ -20,6 +20,7 @@ import traceback
 import types
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._retry import install_retry_policy
 from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
 
 # The services the collection talks to. openstacksdk's Connection class carries a descriptor for each of
@@ -178,11 +179,31 @@ def _first_line(exc):
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def is_ambiguous_failure(error):
+    """Whether a write that raised ``error`` may still have happened: a 5xx answer or a lost connection.
+
+    A 4xx answer means the cloud refused the request; a 5xx answer or a connection that broke after the
+    request was sent leaves it open (the cloud may have done it and lost only the answer).
+    """
+    seen = error
+    while seen is not None:
+        status = getattr(seen, 'status_code', None) or getattr(seen, 'http_status', None)
+        if status is None and isinstance(seen, ComputeError):
+            status = seen.details.get('status_code')
+        if isinstance(status, int):
+            return status >= 500
+        if HAS_SDK and isinstance(seen, ksa_exc.ConnectionError):
+            return not isinstance(seen, ksa_exc.SSLError)
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def connect(params):
     """A ``Cloud`` for the module params (cloud name or dict, auth, region...)."""
     kwargs = connection_kwargs(params)
     with sdk_errors('loading the cloud configuration'):
         conn = openstack.connect(app_name=APP_NAME, **kwargs)
+    install_retry_policy(conn.session)
     return Cloud(conn)
 
 

@@ -7,9 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server import (
     desired_from_params,
     plan_server,
@@ -140,7 +143,21 @@ def resolve_security_group_names(cloud, params):
 
 def apply_create(module, plan):
     cloud = module.cloud
-    server = cloud.create_server(plan.create_attrs)
+    name = plan.create_attrs.get('name')
+
+    def find_by_name():
+        # Read afresh: a Cloud may answer find_servers from what it read before the create (the fleet's does).
+        return [s for s in cloud.list_servers({'name': '^%s$' % re.escape(name)}) if s.get('name') == name]
+
+    # A create whose answer was lost looks for the server by name before it is sent again.
+    server, found = create_once(
+        lambda: cloud.create_server(plan.create_attrs),
+        find_by_name,
+        'server %s' % name,
+        is_ambiguous_failure,
+    )
+    if found:
+        module.warn('The answer to creating server %s was lost; found the server by name: %s.' % (name, server['id']))
     server_id = server['id']
     if not module.params['wait'] and not (plan.transitions or plan.lock or plan.floating_add or plan.allocate_ip):
         return cloud.get_server(server_id) or server
