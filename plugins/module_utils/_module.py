@@ -82,8 +82,9 @@ class ComputeModule(object):
         except ComputeError as exc:
             details = dict(exc.details)
             details.pop('msg', None)
-            details.pop('changed', None)
-            self.ansible.fail_json(msg=exc.msg, changed=False, **details)
+            # A task over many servers may have changed some before others failed.
+            changed = bool(details.pop('changed', False))
+            self.ansible.fail_json(msg=exc.msg, changed=changed, **details)
         self.ansible.exit_json(**result)
 
     def result(self, changed, diff=None, **data):

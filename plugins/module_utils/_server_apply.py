@@ -299,3 +299,49 @@ def run_server(module):
         after=server_view(server if params['state'] == 'present' else None) or {},
     )
     return module.result(plan.changed, diff=diff, **data)
+
+
+# ---------------------------------------------------------------------------------------------- options
+SERVER_MUTUALLY_EXCLUSIVE = (('auto_ip', 'floating_ips'),)
+
+
+def server_argument_spec():
+    """The server module's own options (also what each item of the servers module takes)."""
+    return dict(
+        access_ipv4=dict(type='str'),
+        access_ipv6=dict(type='str'),
+        admin_password=dict(type='str', no_log=True),
+        auto_ip=dict(type='bool', aliases=['auto_floating_ip', 'public_ip']),
+        availability_zone=dict(type='str'),
+        block_device_mapping=dict(type='list', elements='dict'),
+        config_drive=dict(type='bool'),
+        confirm_resize=dict(type='bool', default=True),
+        delete_floating_ips=dict(type='bool', default=False, aliases=['delete_ips']),
+        description=dict(type='str'),
+        disk_config=dict(type='str', choices=['AUTO', 'MANUAL']),
+        flavor=dict(type='str'),
+        floating_ip_pool=dict(type='str'),
+        floating_ips=dict(type='list', elements='str'),
+        hostname=dict(type='str'),
+        id=dict(type='str'),
+        image=dict(type='str'),
+        keep_failed=dict(type='bool', default=False),
+        key_name=dict(type='str', no_log=False),
+        locked=dict(type='bool'),
+        locked_reason=dict(type='str'),
+        metadata=dict(type='dict', aliases=['meta']),
+        name=dict(type='str'),
+        networks=dict(type='list', elements='raw', aliases=['nics']),
+        purge_metadata=dict(type='bool', default=False),
+        purge_security_groups=dict(type='bool', default=False),
+        purge_tags=dict(type='bool', default=False),
+        rebuild_on_image_change=dict(type='bool', default=False),
+        scheduler_hints=dict(type='dict'),
+        security_groups=dict(type='list', elements='str'),
+        server_group=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        status=dict(type='str', choices=['active', 'shutoff', 'paused', 'suspended', 'shelved', 'shelved_offloaded']),
+        tags=dict(type='list', elements='str'),
+        trusted_image_certificates=dict(type='list', elements='str'),
+        user_data=dict(type='str', no_log=True, aliases=['userdata']),
+    )

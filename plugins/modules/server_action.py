@@ -12,8 +12,9 @@ module: server_action
 short_description: Run any operation of an OpenStack compute server - power, lock, rescue, resize, move, images...
 version_added: 1.0.0
 description:
-  - Runs one O(action) on one server. Every operation of the openstacksdk compute C(Server) resource is an
-    action - see O(action) for each one, the statuses that allow it and where it leads.
+  - Runs one O(action) on one server (O(server)), or on many in one task (O(servers)). Every operation of the
+    openstacksdk compute C(Server) resource is an action - see O(action) for each one, the statuses that
+    allow it and where it leads.
   - Before sending anything the module reads the server and decides. When the server already is where the
     action leads (O(action=stop) on a C(SHUTOFF) server, O(action=lock) on a locked server,
     O(action=add_security_group) with a group the server has...) nothing is sent and the result is not
@@ -248,9 +249,24 @@ options:
   server:
     description:
       - The server, by name or ID. A name that several servers share fails and lists their IDs.
+      - One of O(server) and O(servers) is required.
     type: str
-    required: true
     aliases: [name]
+  servers:
+    description:
+      - Many servers, by name or ID, for the same O(action) with the same options. Each one is found, planned
+        and acted on as O(server) would be, in up to O(concurrency) threads, and has its own entry in
+        RV(results). Servers whose names share a prefix are read with one listing.
+      - A server that fails does not stop the others; the task fails once all are over, with one line naming
+        the servers that failed.
+      - Mutually exclusive with O(server).
+    type: list
+    elements: str
+  concurrency:
+    description:
+      - With O(servers), how many servers are acted on at the same time (threads in this task).
+    type: int
+    default: 10
   state:
     description:
       - V(reset_state) - the state to record.
@@ -274,6 +290,13 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Stop many servers, ten at a time, in one task
+  stackops.compute.server_action:
+    cloud: mycloud
+    servers: [web1, web2, web3, web4]
+    action: stop
+    concurrency: 10
+
 - name: Reboot a server and wait until it went through the reboot
   stackops.compute.server_action:
     cloud: mycloud
@@ -375,6 +398,25 @@ action:
   returned: success
   type: str
   sample: reboot
+results:
+  description:
+    - With O(servers), one result per server in the same order - what the task returns with O(server) for
+      that server (RV(action), RV(server), RV(msg), the data of read-only actions, C(diff) with C(--diff)),
+      plus C(name) (the name or ID as given) and C(changed).
+    - A server that failed has C(failed=true) and its reason in C(msg).
+  returned: with O(servers)
+  type: list
+  elements: dict
+  sample:
+    - name: web1
+      changed: true
+      action: stop
+      server: {id: 5f6bb9bd-2e63-4e3e-9a3b-1a9f0e8a8c11, name: web1, status: SHUTOFF}
+    - name: web2
+      changed: false
+      action: stop
+      msg: 'Nothing to do: stop is already done for server web2 (status SHUTOFF).'
+      server: {id: 0c1d1f5e-8d7a-4b0e-b1a4-3f3c2f3e9e21, name: web2, status: SHUTOFF}
 msg:
   description: Why nothing was sent, when nothing was.
   returned: when nothing needed doing
@@ -385,7 +427,7 @@ server:
     - The server after the action, as Nova returns it, with the convenience addresses. In check mode, the
       server as predicted. Null after V(force_delete) (when it waited, or in check mode).
     - Never holds the administrator password or user data.
-  returned: success
+  returned: success, with O(server)
   type: dict
   contains:
     id:
@@ -494,7 +536,7 @@ image:
 '''
 
 from ansible_collections.stackops.compute.plugins.module_utils._actions import ACTION_ALIASES, ACTION_NAMES, required_if
-from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
+from ansible_collections.stackops.compute.plugins.module_utils._fleet import DEFAULT_CONCURRENCY, run_server_actions
 from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
 
 
@@ -510,6 +552,7 @@ def main():
             availability_zone=dict(type='str'),
             backup_type=dict(type='str'),
             block_migration=dict(type='raw'),
+            concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
             console_type=dict(
                 type='str', choices=['novnc', 'xvpvnc', 'spice-html5', 'spice-direct', 'rdp-html5', 'serial', 'webmks']
             ),
@@ -531,14 +574,17 @@ def main():
             reboot_type=dict(type='str', choices=['SOFT', 'HARD']),
             rotation=dict(type='int'),
             security_group=dict(type='str'),
-            server=dict(type='str', required=True, aliases=['name']),
+            server=dict(type='str', aliases=['name']),
+            servers=dict(type='list', elements='str'),
             state=dict(type='str', choices=['active', 'error']),
             user_data=dict(type='str', no_log=True),
         ),
         waits=True,
         required_if=required_if(),
+        required_one_of=[('server', 'servers')],
+        mutually_exclusive=[('server', 'servers')],
     )
-    module.run(run_server_action)
+    module.run(run_server_actions)
 
 
 if __name__ == '__main__':

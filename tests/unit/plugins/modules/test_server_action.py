@@ -446,7 +446,7 @@ def test_documented_choices_are_the_table():
     doc = yaml.safe_load(server_action.DOCUMENTATION)
     choices = set(doc['options']['action']['choices'])
     assert choices == set(_actions.ACTION_NAMES) | set(_actions.ACTION_ALIASES)
-    documented = set(doc['options']) - {'action', 'all_projects', 'server'}
+    documented = set(doc['options']) - {'action', 'all_projects', 'server', 'servers', 'concurrency'}
     assert documented == set(_actions.ACTION_OPTIONS)
     for name in _actions.ACTION_NAMES:
         assert 'V(%s)' % name in ' '.join(doc['options']['action']['description']), name
