@@ -22,7 +22,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
     present_image,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
-from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once
+from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 
 # Glance statuses on the way to active: an existing image in one of them is waited for.
@@ -101,24 +101,15 @@ def apply_create(module, plan, server, desired):
 def apply_delete(module, image):
     """Delete an image; when the answer is lost, read it back and say what is true, never assume."""
     cloud = module.cloud
-    try:
-        cloud.delete_image(image['id'])
-    except ComputeError as exc:
-        if not is_ambiguous_failure(exc):
-            raise
-        try:
-            after = cloud.get_image(image['id'])
-        except ComputeError as again:
-            raise ComputeError(
-                '%s; whether image %s is gone is unknown: reading it back failed too: %s'
-                % (exc.msg, image['id'], again.msg)
-            )
-        if after is not None and after.get('status') != 'deleted':
-            raise ComputeError(
-                '%s; image %s (%s) is still there, status %s.'
-                % (exc.msg, image.get('name'), image['id'], after.get('status'))
-            )
-        module.warn('%s; image %s (%s) is gone nonetheless.' % (exc.msg, image.get('name'), image['id']))
+    warning = delete_checked(
+        lambda: cloud.delete_image(image['id']),
+        lambda: cloud.get_image(image['id']),
+        'image %s (%s)' % (image.get('name'), image['id']),
+        is_ambiguous_failure,
+        gone=lambda found: 'is gone' if found is None or found.get('status') == 'deleted' else None,
+    )
+    if warning:
+        module.warn(warning)
 
 
 def apply_plan(module, plan, server, desired):

@@ -99,3 +99,30 @@ def create_once(create, find, what, is_ambiguous, attempts=CREATE_ATTEMPTS, sett
                 % (last.msg, what, len(found))
             )
     raise ComputeError('%s (%s was not made: %d attempts, each checked afterwards).' % (last.msg, what, attempts))
+
+
+def delete_checked(delete, read, what, is_ambiguous, gone=None):
+    """``delete()``; when its answer is lost, read back what is true instead of assuming.
+
+    ``read()`` returns the thing or None; ``gone(thing)`` says how it is gone (``'is gone'``) or None when it
+    is still there (default: gone when ``read()`` found nothing). Returns None, or a warning when the delete
+    failed ambiguously but the thing is gone anyway; raises one-line ComputeErrors otherwise.
+    """
+    gone = gone or (lambda thing: 'is gone' if thing is None else None)
+    try:
+        delete()
+        return None
+    except ComputeError as exc:
+        if not is_ambiguous(exc):
+            raise
+        lost = exc
+    try:
+        thing = read()
+    except ComputeError as exc:
+        raise ComputeError(
+            '%s; whether %s is gone is unknown: reading it back failed too: %s' % (lost.msg, what, exc.msg)
+        )
+    how = gone(thing)
+    if how is None:
+        raise ComputeError('%s; %s is still there, status %s.' % (lost.msg, what, (thing or {}).get('status')))
+    return '%s; %s %s nonetheless.' % (lost.msg, what, how)

@@ -11,7 +11,7 @@ import re
 
 from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once
+from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server import (
     desired_from_params,
@@ -249,9 +249,27 @@ def apply_update(module, plan):
     return _apply_status_and_lock(module, plan, server)
 
 
+def is_deleted(server):
+    """How a server read back after a delete is on its way out, or None when it is not (pure)."""
+    if server is None or server.get('status') in ('DELETED', 'SOFT_DELETED'):
+        return 'is gone'
+    if server.get('task_state') == 'deleting':
+        return 'is being deleted'
+    return None
+
+
 def apply_delete(module, plan):
     server_id = plan.before['id']
-    module.cloud.delete_server(server_id)
+    # A delete whose answer was lost is read back, never assumed done or not done.
+    warning = delete_checked(
+        lambda: module.cloud.delete_server(server_id),
+        lambda: module.cloud.get_server(server_id),
+        'server %s (%s)' % (plan.before.get('name'), server_id),
+        is_ambiguous_failure,
+        gone=is_deleted,
+    )
+    if warning:
+        module.warn(warning)
     if module.params['wait'] or plan.release_ips:
         module.cloud.wait_for_server_gone(server_id, timeout=module.params['timeout'])
     for address in plan.release_ips:

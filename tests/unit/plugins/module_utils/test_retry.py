@@ -311,3 +311,77 @@ def test_a_server_create_never_makes_two(monkeypatch, lose, made, calls, warned)
     assert server['name'] == 'web1' and len(cloud.servers) == made
     assert cloud.calls == calls
     assert bool(module.warnings) is warned
+
+
+# ------------------------------------------------------------------------------------------ deletes
+
+
+def make_delete(outcome):
+    def delete():
+        if outcome is not None:
+            raise outcome
+
+    return delete
+
+
+def make_read(outcome):
+    def read():
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    return read
+
+
+@pytest.mark.parametrize(
+    'delete, read, result',
+    [
+        (None, AssertionError('no read-back after an answer'), None),
+        (lost(503), None, 'HTTP 503: Service Unavailable; image x (1) is gone nonetheless.'),
+        (lost(502), {'status': 'deleted'}, 'HTTP 502: Service Unavailable; image x (1) is gone nonetheless.'),
+    ],
+)
+def test_delete_checked_succeeds_only_when_gone(delete, read, result):
+    def gone(image):
+        return 'is gone' if image is None or image.get('status') == 'deleted' else None
+
+    warning = _retry.delete_checked(make_delete(delete), make_read(read), 'image x (1)', ambiguous, gone=gone)
+    if result is None:
+        assert warning is None
+    else:
+        assert warning.endswith(result)
+
+
+@pytest.mark.parametrize(
+    'delete, read, message',
+    [
+        (lost(409), None, r'^Failed while creating server web1: HTTP 409: Service Unavailable$'),
+        (lost(503), {'status': 'active'}, r'; image x \(1\) is still there, status active\.$'),
+        (
+            lost(503),
+            ComputeError('Cannot reach the cloud while reading image 1: reset'),
+            r'; whether image x \(1\) is gone is unknown: reading it back failed too: Cannot reach the cloud',
+        ),
+    ],
+)
+def test_delete_checked_never_guesses(delete, read, message):
+    with pytest.raises(ComputeError, match=message) as raised:
+        _retry.delete_checked(make_delete(delete), make_read(read), 'image x (1)', ambiguous)
+    assert '\n' not in raised.value.msg
+
+
+@pytest.mark.parametrize(
+    'server, how',
+    [
+        (None, 'is gone'),
+        ({'status': 'DELETED', 'task_state': None}, 'is gone'),
+        ({'status': 'SOFT_DELETED', 'task_state': None}, 'is gone'),
+        ({'status': 'ACTIVE', 'task_state': 'deleting'}, 'is being deleted'),
+        ({'status': 'ACTIVE', 'task_state': None}, None),
+        ({'status': 'ERROR', 'task_state': None}, None),
+    ],
+)
+def test_a_server_read_back_after_a_delete(server, how):
+    from ansible_collections.stackops.compute.plugins.module_utils import _server_apply
+
+    assert _server_apply.is_deleted(server) == how

@@ -120,6 +120,6 @@ def test_a_delete_that_cannot_be_checked_says_so(cloud):
     result = run(server_image.main, state='absent', id='a')
     assert result['failed'] is True
     assert result['msg'].endswith(
-        '; whether image a is gone is unknown: reading it back failed too: '
+        '; whether image web1-snap (a) is gone is unknown: reading it back failed too: '
         'Cannot reach the cloud while reading image a: reset'
     )
