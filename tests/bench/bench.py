@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -56,6 +57,8 @@ MUTATE_NAMES = ['srv-%02d' % i for i in range(10)]
 BACKUP_KEY = 'bench_backup'
 BACKUP_COUNT = 20
 ACT_COUNT = 50
+QUICK = ('trivial', 'list', 'info200')
+QUICK_ROUNDS = 5
 
 
 class Scenario:
@@ -369,7 +372,20 @@ class Runner:
         self.python = os.path.join(args.venv, 'bin', 'python')
         collections = os.path.join(work, 'collections')
         os.makedirs(os.path.join(collections, 'ansible_collections', 'stackops'), exist_ok=True)
-        os.symlink(args.root, os.path.join(collections, 'ansible_collections', 'stackops', 'compute'))
+        # A copy taken now: the whole run measures one state of the collection, even while it is edited.
+        snapshot = os.path.join(collections, 'ansible_collections', 'stackops', 'compute')
+        os.makedirs(snapshot)
+        for entry in ('galaxy.yml', 'meta', 'plugins', 'roles', 'playbooks'):
+            source = os.path.join(args.root, entry)
+            if os.path.isdir(source):
+                shutil.copytree(source, os.path.join(snapshot, entry), ignore=shutil.ignore_patterns('__pycache__'))
+            elif os.path.exists(source):
+                shutil.copy2(source, snapshot)
+        with open(os.path.join(work, 'snapshot.diff'), 'w') as handle:
+            subprocess.call(['git', '-C', args.root, 'diff', 'HEAD', '--', 'plugins', 'roles', 'meta'], stdout=handle)
+            subprocess.call(
+                ['git', '-C', args.root, 'status', '--short', '--', 'plugins', 'roles', 'meta'], stdout=handle
+            )
         self.env = dict(os.environ)
         self.env.update(
             ANSIBLE_COLLECTIONS_PATH='%s:%s' % (collections, args.theirs),
@@ -461,7 +477,7 @@ class Runner:
                 servers=counted['servers'],
                 failed=counted['failed'],
                 failures=counted['failures'][:3],
-                task_seconds=round(counted['task_seconds'], 3),
+                task_seconds=round(counted['task_seconds'], 3) if counted['tasks'] else None,
             )
         else:
             sample.update(changed=None, servers=None, failed=1)
@@ -628,6 +644,9 @@ def run(args):
 
 
 def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, fleet_why):
+    # Read-only scenarios take seconds: more rounds for them steady the medians on a busy machine.
+    quick_rounds = max(rounds, QUICK_ROUNDS)
+
     def record(scenario, client, samples, size=None, note=None):
         report['results'].append(summarize(scenario, client, samples, size, note))
         print_row(report['results'][-1])
@@ -653,7 +672,7 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
         scenario = BY_NAME['trivial']
         names = cloud.fill('one', 1, 0)
         samples = dict((c, []) for c in clients_of(scenario))
-        for rnd in range(1, rounds + 1):
+        for rnd in range(1, quick_rounds + 1):
             for client in samples:
                 samples[client].append(
                     runner.run(scenario, client, rnd, 'one', dict(server=names[0], floor='info', floor_args=[names[0]]))
@@ -713,8 +732,10 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
             names = cloud.fill('pop', size, BACKUP_COUNT)
             chosen = dict((s.name, clients_of(s)) for s in step)
             samples = dict((s.name, dict((c, []) for c in chosen[s.name])) for s in step)
-            for rnd in range(1, rounds + 1):
+            for rnd in range(1, quick_rounds + 1):
                 for scenario in step:
+                    if scenario.name not in QUICK and rnd > rounds:
+                        continue
                     for client in chosen[scenario.name]:
                         extra = {'floor': scenario.tag}
                         if scenario.name == 'list':
