@@ -217,6 +217,9 @@ class FleetCloud(object):
         if server_id not in self._tracked or drop != VOLATILE_SERVER_FIELDS or not self._filters:
             return self._cloud.get_server(server_id, drop)
         server = self.fresh_listing().get(server_id)
+        if server is None:
+            # Gone, or renamed out of this task's listings (a rebuild with a new name): asked for alone.
+            return self._cloud.get_server(server_id, drop)
         return copy.deepcopy(server)
 
     def fresh_listing(self):

@@ -272,3 +272,13 @@ def test_too_many_servers_listed_means_polls_of_their_own(monkeypatch):
     del cloud.calls[:]
     fleet.get_server('id-1')
     assert cloud.calls == [('get_server', 'id-1')]
+
+
+def test_a_server_missing_from_the_listing_is_asked_for_alone():
+    cloud = SlowListingCloud([{'id': 'id-1', 'name': 'web1'}])
+    fleet = _fleet.FleetCloud(cloud)
+    fleet.preload_servers(['web1'])
+    cloud.servers[0]['name'] = 'renamed'
+    del cloud.calls[:]
+    assert fleet.get_server('id-1') is None
+    assert cloud.calls == [('list_servers', '^web1$', False), ('get_server', 'id-1')]
