@@ -404,5 +404,6 @@ def run_server_actions(module):
         return run_item(module, cloud, item, run_server_action, ref)
 
     outcomes = run_items(list(refs), work, params.get('concurrency'))
-    action = outcomes[0][0].get('action') if outcomes else params.get('action')
+    # The action as planned (reboot_hard is reported as reboot), from any server that got that far.
+    action = next((r['action'] for r, _w in outcomes if r.get('action')), params.get('action'))
     return _finish(module, outcomes, 'results', 'servers', action=action)

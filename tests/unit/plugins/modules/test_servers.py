@@ -274,3 +274,11 @@ def test_server_action_fleet_check_mode_and_missing_server(fake):
 def test_server_and_servers_are_mutually_exclusive(fake):
     result = run_module(server_action.main, dict(cloud='local', server='web1', servers=['web2'], action='stop'))
     assert result['failed'] is True and 'mutually exclusive' in result['msg']
+
+
+def test_server_action_fleet_reports_the_action_when_the_first_server_is_missing(fake):
+    fake._add('web1')
+    result = run_module(server_action.main, dict(cloud='local', servers=['gone', 'web1'], action='reboot_hard'))
+    assert result['failed'] is True
+    assert result['action'] == 'reboot'
+    assert result['results'][1]['changed'] is True
