@@ -15,12 +15,22 @@ from ansible_collections.stackops.compute.plugins.module_utils._retention import
 LABEL_ARGS = ('policy_name', 'server_id', 'project_id')
 
 
+def _kind(value):
+    """What a value is, in words (Ansible's own subclasses of str, list and dict have private names)."""
+    for types, words in ((str, 'text'), (bool, 'a boolean'), ((int, float), 'a number'), (dict, 'a dictionary')):
+        if isinstance(value, types):
+            return words
+    if isinstance(value, (list, tuple)):
+        return 'a list'
+    return 'none' if value is None else type(value).__name__
+
+
 def retention(images, policy=None, now=None, policy_name=None, server_id=None, project_id=None, match=None, **rules):
     """Split images into keep and delete lists under a retention policy."""
     if not isinstance(images, (list, tuple)):
-        raise AnsibleFilterError('retention: the input must be a list of images, not %s' % type(images).__name__)
+        raise AnsibleFilterError('retention: the input must be a list of images, not %s' % _kind(images))
     if policy is not None and not isinstance(policy, dict):
-        raise AnsibleFilterError('retention: policy must be a dictionary of rules, not %s' % type(policy).__name__)
+        raise AnsibleFilterError('retention: policy must be a dictionary of rules, not %s' % _kind(policy))
     merged = dict(policy or {})
     merged.update(rules)
     labels = dict(

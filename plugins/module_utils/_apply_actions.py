@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import dataclasses
 
+from ansible_collections.stackops.compute.plugins.module_utils import _microversions
 from ansible_collections.stackops.compute.plugins.module_utils._actions import (
     ACTIONS,
     BUSY,
@@ -291,6 +292,7 @@ def run_server_action(module):
     params = module.params
     action, args = action_args(params)
     cloud = module.cloud
+    _microversions.check(cloud, _microversions.action_needs(action, args))
     interface = params.get('interface') or 'public'
     wait = params.get('wait', True)
     timeout = params.get('timeout') or 600

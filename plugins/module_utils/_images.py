@@ -130,13 +130,20 @@ class Criteria(object):
     created_before: datetime.datetime = None
 
 
+def _seconds(params, option, parse_duration):
+    try:
+        return parse_duration(params[option])
+    except ValueError as exc:
+        raise ValueError('%s: %s' % (option, exc))
+
+
 def criteria_from(params, server_id, now, parse_duration):
     """Criteria from server_image_info params; ``now`` turns newer_than / older_than into times."""
     created_after = created_before = None
     if params.get('newer_than') not in (None, ''):
-        created_after = now - datetime.timedelta(seconds=parse_duration(params['newer_than']))
+        created_after = now - datetime.timedelta(seconds=_seconds(params, 'newer_than', parse_duration))
     if params.get('older_than') not in (None, ''):
-        created_before = now - datetime.timedelta(seconds=parse_duration(params['older_than']))
+        created_before = now - datetime.timedelta(seconds=_seconds(params, 'older_than', parse_duration))
     properties = None
     if params.get('properties'):
         properties = dict((str(k), str(v)) for k, v in params['properties'].items())

@@ -11,7 +11,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.stackops.compute.plugins.module_utils import _info
+from ansible_collections.stackops.compute.plugins.module_utils import _info, _microversions
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     server_attribute_names,
@@ -164,6 +164,7 @@ def run_info(module):
     names = dict(query_names=server_query_names(), attribute_names=server_attribute_names())
     # Plan once before any request, so that a wrong option fails without touching the cloud.
     plan = _info.plan_listing(params, None, **names)
+    _microversions.check(module.cloud, _microversions.info_needs(params))
     resolved = resolve_filters(module.cloud, params)
     if resolved:
         plan = _info.plan_listing(params, resolved, **names)

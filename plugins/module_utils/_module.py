@@ -12,6 +12,25 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.stackops.compute.plugins.module_utils import _sdk
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
+# Keys of a cloud dictionary whose values are secrets (password, application_credential_secret, token...).
+SECRET_KEY_PARTS = ('password', 'secret', 'token', 'passcode', 'totp')
+
+
+def cloud_secrets(cloud):
+    """The secret values inside a cloud dictionary (pure).
+
+    ``cloud`` cannot be no_log as a whole: it is usually a cloud name, and Ansible would then mask that name
+    in every text of the result.
+    """
+    found = set()
+    if isinstance(cloud, dict):
+        for key, value in cloud.items():
+            if isinstance(value, dict):
+                found.update(cloud_secrets(value))
+            elif value not in (None, '') and any(part in str(key).lower() for part in SECRET_KEY_PARTS):
+                found.add(str(value))
+    return found
+
 
 def auth_argument_spec():
     """Connection options shared by every module (documented in the auth doc fragment)."""
@@ -51,6 +70,8 @@ class ComputeModule(object):
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        # Masked like no_log options in the result, its invocation and any message.
+        self.ansible.no_log_values.update(cloud_secrets(self.ansible.params.get('cloud')))
         self._cloud = None
 
     @property

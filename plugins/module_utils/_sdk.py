@@ -162,9 +162,18 @@ def sdk_errors(doing):
             )
         raise ComputeError('Failed while %s: %s' % (doing, describe_http_error(exc)), status_code=status)
     except ksa_exc.Unauthorized as exc:
-        raise ComputeError('Authentication failed while %s: %s' % (doing, _first_line(exc)))
+        raise ComputeError(
+            'Authentication failed while %s: check the credentials of the cloud (%s).' % (doing, _first_line(exc))
+        )
+    except ksa_exc.NotFound as exc:
+        # Keystone answers 404 to an unknown application credential or token.
+        if '/auth/tokens' in str(getattr(exc, 'url', '') or ''):
+            raise ComputeError(
+                'Authentication failed while %s: check the credentials of the cloud (%s).' % (doing, _first_line(exc))
+            )
+        raise ComputeError('Failed while %s: %s' % (doing, _first_line(exc)))
     except ksa_exc.ConnectFailure as exc:
-        raise ComputeError('Cannot reach the cloud while %s: %s' % (doing, _first_line(exc)))
+        raise ComputeError('Cannot reach the cloud while %s: %s' % (doing, _connect_failure(exc)))
     except ksa_exc.MissingRequiredOptions as exc:
         raise ComputeError('Incomplete authentication while %s: %s' % (doing, _first_line(exc)))
     except ksa_exc.ClientException as exc:
@@ -173,6 +182,42 @@ def sdk_errors(doing):
         raise ComputeError('Cloud configuration error while %s: %s' % (doing, _first_line(exc)))
     except sdk_exc.SDKException as exc:
         raise ComputeError('Failed while %s: %s' % (doing, _first_line(exc)))
+
+
+def _connect_failure(exc):
+    """keystoneauth's 'Unable to establish connection to URL' without urllib3's pool details."""
+    text = _first_line(exc)
+    head = re.split(r': HTTPS?ConnectionPool\(', text)[0]
+    for reason in ('Connection refused', 'timed out', 'Name or service not known', 'No route to host'):
+        if reason in text and reason not in head:
+            return '%s (%s)' % (head, reason.lower())
+    return head
+
+
+def unreadable_config_files():
+    """One line about the clouds.yaml files openstacksdk skipped because they do not parse, or ''.
+
+    openstacksdk only logs a warning for them and goes on, so the error it raises then ("Cloud x was not
+    found") would point away from the real problem.
+    """
+    import os
+
+    import yaml
+    from openstack.config import loader
+
+    paths = [os.environ.get('OS_CLIENT_CONFIG_FILE')] + list(loader.CONFIG_FILES)
+    for path in paths:
+        if not path or not os.path.isfile(path):
+            continue
+        try:
+            with open(path) as handle:
+                yaml.safe_load(handle)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            mark = getattr(exc, 'problem_mark', None)
+            where = ' at line %d, column %d' % (mark.line + 1, mark.column + 1) if mark is not None else ''
+            problem = getattr(exc, 'problem', None) or _first_line(exc)
+            return '%s was skipped: it is not valid YAML (%s%s).' % (path, problem, where)
+    return ''
 
 
 def _first_line(exc):
@@ -202,8 +247,14 @@ def is_ambiguous_failure(error):
 def connect(params):
     """A ``Cloud`` for the module params (cloud name or dict, auth, region...)."""
     kwargs = connection_kwargs(params)
-    with sdk_errors('loading the cloud configuration'):
-        conn = openstack.connect(app_name=APP_NAME, **kwargs)
+    try:
+        with sdk_errors('loading the cloud configuration'):
+            conn = openstack.connect(app_name=APP_NAME, **kwargs)
+    except ComputeError as exc:
+        skipped = unreadable_config_files()
+        if skipped:
+            raise ComputeError('%s %s' % (exc.msg, skipped))
+        raise
     install_retry_policy(conn.session)
     return Cloud(conn)
 
@@ -521,7 +572,12 @@ class Cloud(object):
             version = getattr(data, 'max_microversion', None)
             if not version:
                 return '2.1'
-            return '%d.%d' % tuple(version[:2])
+            offered = tuple(version[:2])
+            # compute_api_version: 2.60 in clouds.yaml pins requests to 2.60: the cloud offers no more to us.
+            pinned = getattr(self.conn.compute, 'default_microversion', None)
+            if pinned and '.' in str(pinned):
+                offered = min(offered, tuple(int(p) for p in str(pinned).split('.')[:2]))
+            return '%d.%d' % offered
 
     # ---------------------------------------------------------------- images
 

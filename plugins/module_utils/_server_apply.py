@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions
+from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions, _microversions
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
@@ -125,14 +125,19 @@ def resolve(cloud, params, current):
         resolved['networks'] = resolve_networks(cloud, params['networks'], current)
     if params.get('server_group') and current is None:
         resolved['server_group'] = cloud.find_server_group(params['server_group'])
+    if params.get('key_name') and current is None:
+        # Nova's own answer to an unknown keypair does not name it.
+        cloud.find_keypair(params['key_name'])
     return resolved
 
 
-def resolve_security_group_names(cloud, params):
+def resolve_security_group_names(cloud, params, current=None):
     groups = params.get('security_groups')
     if groups is None:
         return params
-    names = [cloud.find_security_group(g)['name'] if is_uuid(g) else g for g in groups]
+    # Groups the server is not in yet are looked up, so that a wrong name fails before any change.
+    have = set(g.get('name') for g in (current or {}).get('security_groups') or [])
+    names = [g if g in have else cloud.find_security_group(g)['name'] for g in groups]
     out = dict(params)
     out['security_groups'] = names
     return out
@@ -285,7 +290,9 @@ def run_server(module):
         raise ComputeError('name or id is required.')
     cloud = module.cloud
     current = find_current(cloud, params)
-    params = resolve_security_group_names(cloud, params)
+    if params.get('state') == 'present':
+        _microversions.check(cloud, _microversions.server_needs(params, creating=current is None))
+    params = resolve_security_group_names(cloud, params, current)
     desired = desired_from_params(params, resolve(cloud, params, current))
     try:
         plan = plan_server(current, desired, transition_for=_actions.plan_status_transition)

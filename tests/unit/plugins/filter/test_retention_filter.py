@@ -97,9 +97,11 @@ def test_errors(kwargs, message):
 @pytest.mark.parametrize(
     'images, policy, message',
     [
-        ('not a list', None, 'must be a list'),
-        ({'id': 'x'}, None, 'must be a list'),
-        (IMAGES, 'keep_last=3', 'policy must be a dictionary'),
+        ('not a list', None, 'must be a list of images, not text$'),
+        ({'id': 'x'}, None, 'must be a list of images, not a dictionary$'),
+        (IMAGES, 'keep_last=3', 'policy must be a dictionary of rules, not text$'),
+        (IMAGES, [1], 'policy must be a dictionary of rules, not a list$'),
+        (IMAGES, 3, 'policy must be a dictionary of rules, not a number$'),
         ([1, 2], None, 'item 0'),
     ],
 )

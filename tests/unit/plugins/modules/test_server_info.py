@@ -20,6 +20,7 @@ SID2 = '22222222-2222-4222-8222-222222222222'
 IMAGE_ID = '33333333-3333-4333-8333-333333333333'
 
 READS = {
+    'compute_max_microversion',
     'get_server',
     'list_servers',
     'find_flavor',
@@ -77,6 +78,10 @@ class FakeCloud(object):
 
     def _record(self, name, *args, **kwargs):
         self.calls.append((name, args, kwargs))
+
+    def compute_max_microversion(self):
+        self._record('compute_max_microversion')
+        return '2.100'
 
     def get_server(self, server_id, drop=()):
         self._record('get_server', server_id)
