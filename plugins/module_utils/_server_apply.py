@@ -176,18 +176,20 @@ def apply_create(module, plan):
             delay=BOOT_DELAY,
         )
     except ComputeError as exc:
+        # A timeout's or a fault's line may end without a full stop; the sentence after it needs one.
+        reason = exc.msg if exc.msg.endswith('.') else exc.msg + '.'
         if module.params['keep_failed']:
             raise ComputeError(
-                '%s The server %s was kept (keep_failed=true).' % (exc.msg, server_id), server_id=server_id
+                '%s The server %s was kept (keep_failed=true).' % (reason, server_id), server_id=server_id
             )
         try:
             cloud.delete_server(server_id)
         except ComputeError as cleanup:
             raise ComputeError(
-                '%s Deleting the failed server %s failed too: %s' % (exc.msg, server_id, cleanup.msg),
+                '%s Deleting the failed server %s failed too: %s' % (reason, server_id, cleanup.msg),
                 server_id=server_id,
             )
-        raise ComputeError('%s The failed server %s was deleted.' % (exc.msg, server_id))
+        raise ComputeError('%s The failed server %s was deleted.' % (reason, server_id))
     return _apply_status_and_lock(module, plan, server)
 
 
