@@ -20,9 +20,12 @@ import time
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 READ_METHODS = ('GET', 'HEAD')
-# Five retries with keystoneauth's back-off (0.5 s, doubling): at most 15.5 s of waiting per read,
-# enough to ride out an API worker restart.
-READ_RETRIES = 5
+# keystoneauth's back-off starts at 0.5 s and doubles. A 5xx answer (a proxy or load balancer in front of
+# an API worker that restarts) is retried 5 times, at most 15.5 s of waiting. A connection that fails is
+# retried twice, at most 1.5 s: a reset is as rare as a 5xx, but a refused or unresolvable endpoint is
+# most often a wrong URL, which should fail fast.
+READ_STATUS_RETRIES = 5
+READ_CONNECT_RETRIES = 2
 RETRIABLE_STATUS_CODES = (500, 502, 503, 504)
 # Asking Keystone for a token changes nothing a second request could duplicate.
 TOKEN_PATH = re.compile(r'/auth/tokens/?(\?|$)')
@@ -43,8 +46,8 @@ def retry_settings(method, url):
     """keystoneauth retry keyword arguments for one request (pure)."""
     if is_retried(method, url):
         return dict(
-            connect_retries=READ_RETRIES,
-            status_code_retries=READ_RETRIES,
+            connect_retries=READ_CONNECT_RETRIES,
+            status_code_retries=READ_STATUS_RETRIES,
             retriable_status_codes=list(RETRIABLE_STATUS_CODES),
         )
     return dict(connect_retries=0, status_code_retries=0)
