@@ -19,7 +19,8 @@ description:
     C(web*) for C(web1) to C(web50)), not one lookup each. Flavors, images, networks, security groups,
     keypairs and server groups are looked up once per distinct value.
     Then each item is planned on its own and applied, in up to O(concurrency) threads; with O(wait=true)
-    each one is waited for as M(stackops.compute.server) waits.
+    each one is waited for as M(stackops.compute.server) waits, but the polls of all of them share one
+    listing of the task's servers at a time instead of one request per server.
   - An item that fails does not stop the others. The task fails once all items are over, with one line
     naming the servers that failed; each failed item has its own RV(servers[].msg).
   - Check mode returns the predicted server of every item and sends no request that changes anything. With
