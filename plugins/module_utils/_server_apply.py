@@ -128,6 +128,9 @@ def resolve(cloud, params, current):
     if params.get('key_name') and current is None:
         # Nova's own answer to an unknown keypair does not name it.
         cloud.find_keypair(params['key_name'])
+    if params.get('auto_ip') and params.get('floating_ip_pool') and not _actions.addresses_of(current, 'floating'):
+        # The pool is used after the other changes of the task: a wrong name must fail before them.
+        cloud.find_network(params['floating_ip_pool'])
     return resolved
 
 
