@@ -538,10 +538,13 @@ def versions(args):
     galaxy = read(os.path.join(args.root, 'galaxy.yml'))
     match = re.search(r'^version:\s*(\S+)', galaxy, re.M)
     commit = subprocess.run(
-        ['git', '-C', args.root, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True
+        ['git', '-C', args.root, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, check=False
     ).stdout.strip()
     dirty = subprocess.run(
-        ['git', '-C', args.root, 'status', '--porcelain', '--', 'plugins', 'roles'], capture_output=True, text=True
+        ['git', '-C', args.root, 'status', '--porcelain', '--', 'plugins', 'roles'],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     cpu = '?'
     for line in read('/proc/cpuinfo').splitlines():
