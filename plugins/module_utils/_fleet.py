@@ -24,7 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._module import auth_argument_spec
+from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server_apply import (
     SERVER_MUTUALLY_EXCLUSIVE,
@@ -281,11 +281,7 @@ class ItemModule(object):
         self.warnings.append(message)
 
     def result(self, changed, diff=None, **data):
-        out = dict(changed=bool(changed))
-        out.update(data)
-        if diff is not None and self.diff_mode:
-            out['diff'] = diff
-        return out
+        return assemble_result(self.diff_mode, changed, diff, data)
 
 
 def run_item(parent, cloud, params, body, name):

@@ -110,8 +110,13 @@ class ComputeModule(object):
 
     def result(self, changed, diff=None, **data):
         """Assemble a result: ``diff`` only when --diff was asked for."""
-        out = dict(changed=bool(changed))
-        out.update(data)
-        if diff is not None and self.diff_mode:
-            out['diff'] = diff
-        return out
+        return assemble_result(self.diff_mode, changed, diff, data)
+
+
+def assemble_result(diff_mode, changed, diff, data):
+    """A module's result: ``changed``, ``data``, and ``diff`` only in diff mode."""
+    out = dict(changed=bool(changed))
+    out.update(data)
+    if diff is not None and diff_mode:
+        out['diff'] = diff
+    return out
