@@ -244,12 +244,46 @@ def is_ambiguous_failure(error):
     return False
 
 
+# Options of keystoneauth's generic ``password`` plugin that its ``v3password`` plugin does not take.
+GENERIC_ONLY_AUTH_KEYS = ('default_domain_id', 'default_domain_name')
+
+
+def identity_v3_directly(config):
+    """Choose keystoneauth's ``v3password`` for a ``password`` cloud whose ``auth_url`` names v3 (pure).
+
+    The generic ``password`` plugin first asks Keystone which API versions it has (``GET /v3``), then
+    builds the v3 plugin anyway when the URL already says v3. Asking for that plugin directly saves the
+    request on every task. A cloud that sets an option only the generic plugin takes (the default
+    domain) keeps the generic plugin.
+    """
+    auth = config.get('auth') or {}
+    url = str(auth.get('auth_url') or '').rstrip('/')
+    if (
+        config.get('auth_type') == 'password'
+        and url.endswith('/v3')
+        and not any(auth.get(key) for key in GENERIC_ONLY_AUTH_KEYS)
+    ):
+        config = dict(config, auth_type='v3password')
+    return config
+
+
+def _cloud_region(kwargs):
+    """openstacksdk's CloudRegion for ``kwargs``, resolved as ``openstack.connect`` resolves it."""
+    from openstack.config import loader
+
+    class Config(loader.OpenStackConfig):
+        def auth_config_hook(self, config):
+            return identity_v3_directly(super(Config, self).auth_config_hook(config))
+
+    return Config(app_name=APP_NAME).get_one(**kwargs)
+
+
 def connect(params):
     """A ``Cloud`` for the module params (cloud name or dict, auth, region...)."""
     kwargs = connection_kwargs(params)
     try:
         with sdk_errors('loading the cloud configuration'):
-            conn = openstack.connect(app_name=APP_NAME, **kwargs)
+            conn = openstack.connection.Connection(config=_cloud_region(kwargs))
     except ComputeError as exc:
         skipped = unreadable_config_files()
         if skipped:
