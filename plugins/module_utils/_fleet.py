@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Private to stackops.compute: many servers in one task.
 
-The fleet forms (the servers module, server_action with ``servers``) run the single-server code once per
-item, in a bounded pool of threads, against a ``FleetCloud``: the servers of every item come from a few
-listings read up front, and each lookup (flavor, image, network...) is made once per distinct value and
-shared by the items. Nothing here decides what happens to a server; the planners of the single forms do.
+The fleet forms (the servers and server_images modules, server_action with ``servers``) run the single
+forms' code once per item, in a bounded pool of threads, against a ``FleetCloud``: the servers of every
+item come from a few listings read up front, and each lookup (flavor, image, network...) is made once per
+distinct value and shared by the items. Nothing here decides what happens to a server; the planners of the
+single forms do.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +25,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._images_apply import (
+    SERVER_IMAGE_REQUIRED_IF,
+    SERVER_IMAGE_REQUIRED_TOGETHER,
+    run_server_image,
+    server_image_argument_spec,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server_apply import (
@@ -313,12 +320,13 @@ def unset_spec(spec):
     return out
 
 
-def validate_options(spec, values, where, mutually_exclusive=None):
-    """Options checked and converted as Ansible does for a module (types, choices, aliases); returns them
-    and the values to hide from output (no_log options)."""
+def validate_options(spec, values, where, mutually_exclusive=None, noun='server', **checks):
+    """Options checked and converted as Ansible does for a module (types, choices, aliases, and the
+    ``checks`` ArgumentSpecValidator takes: required_if, required_together...); returns them and the values
+    to hide from output (no_log options)."""
     if not isinstance(values, dict):
-        raise ComputeError('%s must be a dictionary of server options, not %r.' % (where, values))
-    result = ArgumentSpecValidator(spec, mutually_exclusive=mutually_exclusive).validate(values)
+        raise ComputeError('%s must be a dictionary of %s options, not %r.' % (where, noun, values))
+    result = ArgumentSpecValidator(spec, mutually_exclusive=mutually_exclusive, **checks).validate(values)
     if result.error_messages:
         raise ComputeError('%s: %s.' % (where, '; '.join(result.error_messages)))
     return result.validated_parameters, set(result._no_log_values)
@@ -350,6 +358,50 @@ def server_items(params):
     if repeated:
         raise ComputeError('servers: each name may appear once; repeated: %s.' % ', '.join(repeated))
     return items, secrets
+
+
+def fleet_argument_spec(items):
+    """The options of a fleet module whose items are in the option ``items``."""
+    spec = dict(
+        concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+        defaults=dict(type='dict', default={}),
+    )
+    spec[items] = dict(type='list', elements='dict', required=True)
+    return spec
+
+
+def image_label(item):
+    """How an item of server_images is named in results and messages."""
+    if item.get('name'):
+        return '%s of %s' % (item['name'], item['server']) if item.get('server') else item['name']
+    return item.get('id') or '?'
+
+
+def image_items(params):
+    """The full server_image options of every item of the server_images module."""
+    spec = server_image_argument_spec()
+    loose = unset_spec(spec)
+    defaults, _hidden = validate_options(loose, params.get('defaults') or {}, 'defaults', noun='image')
+    shared = dict((k, params.get(k)) for k in list(auth_argument_spec()) + ['wait', 'timeout'])
+    items = []
+    for index, raw in enumerate(params.get('images') or []):
+        where = 'images[%d]' % index
+        item, _hidden = validate_options(loose, raw, where, noun='image')
+        merged = dict((k, v) for k, v in merge_item(defaults, item).items() if v is not None)
+        full, _hidden = validate_options(
+            spec,
+            merged,
+            where,
+            noun='image',
+            required_if=SERVER_IMAGE_REQUIRED_IF,
+            required_together=SERVER_IMAGE_REQUIRED_TOGETHER,
+        )
+        full.update(shared)
+        items.append(full)
+    repeated = duplicates(image_label(i) for i in items)
+    if repeated:
+        raise ComputeError('images: each image may appear once; repeated: %s.' % ', '.join(repeated))
+    return items
 
 
 # ------------------------------------------------------------------------------------------------ modules
@@ -403,3 +455,16 @@ def run_server_actions(module):
     # The action as planned (reboot_hard is reported as reboot), from any server that got that far.
     action = next((r['action'] for r, _w in outcomes if r.get('action')), params.get('action'))
     return _finish(module, outcomes, 'results', 'servers', action=action)
+
+
+def run_server_images(module):
+    """The server_images module: server_image's read, plan and apply for every item, in a bounded pool."""
+    items = image_items(module.params)
+    cloud = FleetCloud(module.cloud)
+    cloud.preload_servers([i['server'] for i in items if i.get('server')])
+    outcomes = run_items(
+        items,
+        lambda item: run_item(module, cloud, item, run_server_image, image_label(item)),
+        module.params.get('concurrency'),
+    )
+    return _finish(module, outcomes, 'images', 'images')

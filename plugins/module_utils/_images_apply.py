@@ -28,6 +28,23 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_am
 # Glance statuses on the way to active: an existing image in one of them is waited for.
 PENDING_STATUSES = ('queued', 'saving', 'importing', 'uploading')
 
+# Checks of server_image's options beyond their types, for the module and for each item of server_images.
+SERVER_IMAGE_REQUIRED_IF = [('state', 'present', ('server', 'name'))]
+SERVER_IMAGE_REQUIRED_TOGETHER = [('backup_type', 'rotation')]
+
+
+def server_image_argument_spec():
+    """The options of server_image (besides connection, wait and timeout)."""
+    return dict(
+        backup_type=dict(type='str'),
+        id=dict(type='str'),
+        metadata=dict(type='dict', aliases=['properties']),
+        name=dict(type='str'),
+        rotation=dict(type='int'),
+        server=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    )
+
 
 # ---------------------------------------------------------------------------------------------- read
 

@@ -200,24 +200,21 @@ diff:
   type: dict
 '''
 
-from ansible_collections.stackops.compute.plugins.module_utils._images_apply import run_server_image
+from ansible_collections.stackops.compute.plugins.module_utils._images_apply import (
+    SERVER_IMAGE_REQUIRED_IF,
+    SERVER_IMAGE_REQUIRED_TOGETHER,
+    run_server_image,
+    server_image_argument_spec,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
 
 
 def main():
     module = ComputeModule(
-        argument_spec=dict(
-            backup_type=dict(type='str'),
-            id=dict(type='str'),
-            metadata=dict(type='dict', aliases=['properties']),
-            name=dict(type='str'),
-            rotation=dict(type='int'),
-            server=dict(type='str'),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-        ),
+        argument_spec=server_image_argument_spec(),
         waits=True,
-        required_if=[('state', 'present', ('server', 'name'))],
-        required_together=[('backup_type', 'rotation')],
+        required_if=SERVER_IMAGE_REQUIRED_IF,
+        required_together=SERVER_IMAGE_REQUIRED_TOGETHER,
     )
     module.run(run_server_image)
 

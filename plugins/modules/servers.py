@@ -167,19 +167,12 @@ servers:
       returned: when diff mode is on and the item did not fail
 '''
 
-from ansible_collections.stackops.compute.plugins.module_utils._fleet import DEFAULT_CONCURRENCY, run_servers
+from ansible_collections.stackops.compute.plugins.module_utils._fleet import fleet_argument_spec, run_servers
 from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
 
 
 def main():
-    module = ComputeModule(
-        argument_spec=dict(
-            concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
-            defaults=dict(type='dict', default={}),
-            servers=dict(type='list', elements='dict', required=True),
-        ),
-        waits=True,
-    )
+    module = ComputeModule(argument_spec=fleet_argument_spec('servers'), waits=True)
     module.run(run_servers)
 
 
