@@ -114,6 +114,7 @@ class Desired(object):
     floating_ips: tuple = None  # addresses that must be on the server
     delete_floating_ips: bool = False
     auto_ip: bool = None  # at least one floating IP, allocated when there is none
+    floating_ip_pool: str = None  # the external network auto_ip allocates from (None: the only one)
     create_only: dict = dataclasses.field(default_factory=dict)
 
 
@@ -138,6 +139,7 @@ class Plan(object):
     lock: tuple = None  # ('lock', reason) or ('unlock', None)
     floating_add: tuple = ()  # addresses to associate
     allocate_ip: bool = False  # allocate one floating IP and associate it
+    floating_ip_pool: str = None  # where allocate_ip allocates from (None: the cloud's only external network)
     release_ips: tuple = ()  # floating IPs to release after a delete
     differences: tuple = ()  # what differs but is not changed in place (warned)
 
@@ -154,8 +156,38 @@ def _norm_list(values):
     return tuple(sorted(set(str(v) for v in values or ())))
 
 
+def floating_ip_options(params):
+    """``params`` with ``floating_ip_pool`` as one name and ``auto_ip`` implied by it (pure).
+
+    openstack.cloud's ``floating_ip_pools`` (an alias here) is a list, but a floating IP comes from one
+    pool: a list of one is that pool, a longer list fails. A pool asks for a floating IP, as it does in
+    openstack.cloud, so it implies ``auto_ip: true`` when ``auto_ip`` is left out.
+    """
+    pool = params.get('floating_ip_pool')
+    if isinstance(pool, (list, tuple)):
+        if len(pool) > 1:
+            raise ValueError(
+                'floating_ip_pool (alias floating_ip_pools) names the one pool a floating IP comes from; got %d: %s.'
+                % (len(pool), ', '.join(str(p) for p in pool))
+            )
+        pool = pool[0] if pool else None
+    if pool is not None and not isinstance(pool, str):
+        raise ValueError('floating_ip_pool (alias floating_ip_pools) is a network name or ID, not %r.' % (pool,))
+    out = dict(params)
+    out['floating_ip_pool'] = pool or None
+    if out['floating_ip_pool'] is None:
+        return out
+    if params.get('auto_ip') is False:
+        raise ValueError(
+            'floating_ip_pool %s is where auto_ip allocates a floating IP; it cannot be combined with '
+            'auto_ip=false.' % pool
+        )
+    out['auto_ip'] = True
+    return out
+
+
 def desired_from_params(params, resolved):
-    """Build Desired from module params and the names the read step resolved to IDs."""
+    """Build Desired from module params (after floating_ip_options) and the names the read step resolved to IDs."""
     status = params.get('status')
     create_only = dict((k, params.get(k)) for k in CREATE_ONLY if params.get(k) is not None)
     if params.get('server_group') is not None and resolved.get('server_group'):
@@ -188,6 +220,7 @@ def desired_from_params(params, resolved):
         rebuild_on_image_change=bool(params.get('rebuild_on_image_change')),
         floating_ips=tuple(params['floating_ips']) if params.get('floating_ips') is not None else None,
         auto_ip=params.get('auto_ip'),
+        floating_ip_pool=params.get('floating_ip_pool'),
         delete_floating_ips=bool(params.get('delete_floating_ips')),
         create_only=create_only,
     )
@@ -336,7 +369,7 @@ def _plan_create(desired, transition_for):
     changes = ['create server %s' % desired.name]
     changes.extend('then associate floating IP %s' % a for a in floating_add)
     if allocate:
-        changes.append('then allocate and associate a floating IP')
+        changes.append('then %s' % _allocate_change(desired))
     changes.extend('then %s' % a for a in transitions)
     if lock:
         changes.append('then lock')
@@ -350,7 +383,13 @@ def _plan_create(desired, transition_for):
         lock=lock,
         floating_add=floating_add,
         allocate_ip=allocate,
+        floating_ip_pool=desired.floating_ip_pool if allocate else None,
     )
+
+
+def _allocate_change(desired):
+    pool = ' from %s' % desired.floating_ip_pool if desired.floating_ip_pool else ''
+    return 'allocate and associate a floating IP%s' % pool
 
 
 def floating_addresses(server):
@@ -503,7 +542,7 @@ def _plan_update(current, desired, transition_for):
         _predict_floating(after, floating_add, allocate)
         changes.extend('associate floating IP %s' % a for a in floating_add)
         if allocate:
-            changes.append('allocate and associate a floating IP')
+            changes.append(_allocate_change(desired))
 
     # Status transitions.
     transitions = ()
@@ -587,5 +626,6 @@ def _plan_update(current, desired, transition_for):
         lock=lock,
         floating_add=floating_add,
         allocate_ip=allocate,
+        floating_ip_pool=desired.floating_ip_pool if allocate else None,
         differences=tuple(differences),
     )

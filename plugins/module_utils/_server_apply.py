@@ -15,6 +15,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._retry import cre
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server import (
     desired_from_params,
+    floating_ip_options,
     plan_server,
     present_server,
     server_view,
@@ -42,15 +43,42 @@ def find_current(cloud, params):
     return cloud.find_server(params['name'])
 
 
+def parse_networks(items):
+    """The items of ``networks`` to specs (see parse_network) (pure).
+
+    A string with ``=`` is openstack.cloud's form, ``key=value`` pairs separated by commas: each key naming
+    a network or port starts a NIC (``"net-id=a,net-name=b"`` is two), and a fixed IP belongs to the NIC
+    before it (``"net-name=private,v4-fixed-ip=192.0.2.9"`` is one). Ansible splits a whole ``networks``
+    string at its commas before the module sees it, so the NIC before may come from the previous item.
+    """
+    nics = []
+    open_nic = None  # the NIC that a fixed IP written as key=value belongs to
+    for item in items:
+        if not (isinstance(item, str) and '=' in item):
+            nics.append(item)
+            open_nic = None
+            continue
+        for piece in item.split(','):
+            key, sep, value = piece.partition('=')
+            key, value = key.strip(), value.strip()
+            if not sep or not key:
+                raise ComputeError('networks: %r in %r is not key=value.' % (piece, item))
+            if key in NETWORK_KEYS['fixed_ip']:
+                if open_nic is None:
+                    raise ComputeError('networks: %r gives a fixed IP before a network or port.' % (item,))
+                open_nic[key] = value
+            else:
+                open_nic = {key: value}
+                nics.append(open_nic)
+    return [parse_network(nic) for nic in nics]
+
+
 def parse_network(item):
-    """One item of ``networks`` to {'uuid'|'name'|'port'|'port_name'|'fixed_ip'} (pure)."""
+    """One network to {'uuid'|'name'|'port'|'port_name'|'fixed_ip'}, or 'auto' / 'none' (pure)."""
     if isinstance(item, str):
         if item in ('auto', 'none'):
             return item
-        if ',' in item and '=' in item:
-            item = dict(part.split('=', 1) for part in item.split(','))
-        else:
-            return {'uuid': item} if is_uuid(item) else {'name': item}
+        return {'uuid': item} if is_uuid(item) else {'name': item}
     if not isinstance(item, dict):
         raise ComputeError('networks: each item must be a network name or ID, or a dictionary; got %r.' % (item,))
     spec = {}
@@ -74,7 +102,7 @@ def parse_network(item):
 
 def resolve_networks(cloud, items, current):
     """Network names/IDs to Nova's boot format; on an existing server only what comparing needs."""
-    parsed = [parse_network(i) for i in items]
+    parsed = parse_networks(items)
     if any(isinstance(p, str) for p in parsed):
         if len(parsed) != 1:
             raise ComputeError('networks: auto and none cannot be combined with other networks.')
@@ -201,8 +229,8 @@ def _apply_floating_ips(module, plan, server):
         server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
     if plan.allocate_ip:
         pool = (
-            module.cloud.find_network(module.params['floating_ip_pool'])
-            if module.params.get('floating_ip_pool')
+            module.cloud.find_network(plan.floating_ip_pool)
+            if plan.floating_ip_pool
             else module.cloud.find_external_network()
         )
         address = module.cloud.create_floating_ip(pool['id'])['floating_ip_address']
@@ -293,6 +321,10 @@ def run_server(module):
     params = module.params
     if params.get('state') == 'present' and not params.get('name') and not params.get('id'):
         raise ComputeError('name or id is required.')
+    try:
+        params = floating_ip_options(params)
+    except ValueError as exc:
+        raise ComputeError(str(exc))
     cloud = module.cloud
     current = find_current(cloud, params)
     if params.get('state') == 'present':
@@ -332,7 +364,7 @@ def run_server(module):
 
 
 # ---------------------------------------------------------------------------------------------- options
-SERVER_MUTUALLY_EXCLUSIVE = (('auto_ip', 'floating_ips'),)
+SERVER_MUTUALLY_EXCLUSIVE = (('auto_ip', 'floating_ips'), ('floating_ip_pool', 'floating_ips'))
 
 
 def server_argument_spec():
@@ -346,11 +378,12 @@ def server_argument_spec():
         block_device_mapping=dict(type='list', elements='dict'),
         config_drive=dict(type='bool'),
         confirm_resize=dict(type='bool', default=True),
-        delete_floating_ips=dict(type='bool', default=False, aliases=['delete_ips']),
+        delete_floating_ips=dict(type='bool', default=False, aliases=['delete_ips', 'delete_fip']),
         description=dict(type='str'),
         disk_config=dict(type='str', choices=['AUTO', 'MANUAL']),
         flavor=dict(type='str'),
-        floating_ip_pool=dict(type='str'),
+        # raw: openstack.cloud's floating_ip_pools is a list (of one pool, see floating_ip_options).
+        floating_ip_pool=dict(type='raw', aliases=['floating_ip_pools']),
         floating_ips=dict(type='list', elements='str'),
         hostname=dict(type='str'),
         id=dict(type='str'),
@@ -361,7 +394,7 @@ def server_argument_spec():
         locked_reason=dict(type='str'),
         metadata=dict(type='dict', aliases=['meta']),
         name=dict(type='str'),
-        networks=dict(type='list', elements='raw', aliases=['nics']),
+        networks=dict(type='list', elements='raw', aliases=['nics', 'network']),
         purge_metadata=dict(type='bool', default=False),
         purge_security_groups=dict(type='bool', default=False),
         purge_tags=dict(type='bool', default=False),

@@ -55,6 +55,8 @@ options:
     description:
       - Make sure the server has a floating IP - when it has none, allocate one from O(floating_ip_pool) and
         associate it. Not combined with O(floating_ips).
+      - Left out, it is V(true) when O(floating_ip_pool) is given, and not managed otherwise (unlike
+        openstack.cloud's, which defaults to V(true)). V(false) allocates nothing and removes nothing.
     type: bool
     aliases: [auto_floating_ip, public_ip]
   availability_zone:
@@ -84,7 +86,7 @@ options:
       - With O(state=absent), also release the floating IPs associated with the server.
     type: bool
     default: false
-    aliases: [delete_ips]
+    aliases: [delete_ips, delete_fip]
   description:
     description:
       - Free-form description of the server. Updated in place.
@@ -103,7 +105,12 @@ options:
     description:
       - Name or ID of the external network that O(auto_ip) allocates from. Left out, the cloud's only
         external network.
-    type: str
+      - Asks for a floating IP, as in openstack.cloud - O(auto_ip) left out is then V(true); with
+        O(auto_ip=false) the task fails. Not combined with O(floating_ips).
+      - The alias C(floating_ip_pools) is openstack.cloud's spelling, which takes a list. A floating IP comes
+        from one pool, so a list of one name is that pool, and a longer list fails.
+    type: raw
+    aliases: [floating_ip_pools]
   floating_ips:
     description:
       - Floating IP addresses (already allocated to the project) that must be associated with the server.
@@ -163,10 +170,15 @@ options:
         C(net-id)/C(uuid)/C(id), C(net-name)/C(name), C(port-id)/C(port), C(port-name), and optionally
         C(fixed_ip) (alias C(v4-fixed-ip), C(v6-fixed-ip)).
       - The strings V(auto) and V(none) ask Nova to allocate a network or none at all.
+      - A string with C(=) is openstack.cloud's form, comma-separated C(key=value) pairs with the keys above.
+        Each key that names a network or port is one more NIC; a fixed IP belongs to the NIC before it. So
+        C("net-id=ID1,net-name=db") is two NICs, and C("net-name=private,v4-fixed-ip=192.0.2.9") is one.
+      - The alias C(network) takes openstack.cloud's single network, a string - the same as a list of that
+        one network.
       - On an existing server, networks it is not on are reported in RV(differences).
     type: list
     elements: raw
-    aliases: [nics]
+    aliases: [nics, network]
   purge_metadata:
     description:
       - Remove metadata keys that O(metadata) does not list.
@@ -210,6 +222,8 @@ options:
   status:
     description:
       - Status the server should be in. Left out, the status is not managed (a new server ends C(ACTIVE)).
+      - Nova's default policy lets only an admin offload a shelved server, so V(shelved_offloaded) needs an
+        admin cloud unless the cloud offloads shelved servers on its own.
     type: str
     choices: [active, shutoff, paused, suspended, shelved, shelved_offloaded]
   tags:
@@ -231,8 +245,14 @@ notes:
   - Options used at creation only (O(admin_password), O(block_device_mapping), O(config_drive),
     O(disk_config), O(scheduler_hints), O(server_group), O(trusted_image_certificates), O(user_data)) are not
     compared with an existing server, because Nova does not show them back (or shows them to admins only).
-  - A server in C(ERROR), C(SHELVED), C(VERIFY_RESIZE) or C(RESCUE) is reported as it is; the module acts on
-    it only for what the task asks.
+  - A server in C(ERROR), C(SHELVED), C(SHELVED_OFFLOADED), C(RESIZE), C(VERIFY_RESIZE) or C(RESCUE) is
+    reported as it is; the module acts on it only for what the task asks.
+  - openstack.cloud's C(boot_from_volume), C(boot_volume) (C(root_volume)), C(volume_size) and
+    C(terminate_volume) are not accepted. Together they describe one block device, and the four of them
+    cannot say all that Nova takes (a volume type, a device name, a second disk); O(block_device_mapping)
+    says it in Nova's own words - see the examples. C(volumes) (volumes to attach) and C(reuse_ips) are not
+    accepted either - attach volumes with openstack.cloud's C(server_volume), and O(auto_ip) always
+    allocates a new floating IP rather than take one another task may be about to use.
 seealso:
   - module: stackops.compute.server_action
   - module: stackops.compute.server_info
@@ -277,6 +297,26 @@ EXAMPLES = r'''
     name: web1
     locked: true
     locked_reason: change freeze
+
+- name: Boot from a new 20 GB volume made from an image, deleted with the server (needs Cinder)
+  stackops.compute.server:
+    cloud: mycloud
+    name: db1
+    flavor: m1.small
+    networks: [private]
+    block_device_mapping:
+      - boot_index: 0
+        uuid: 5f2e0b3c-7d1a-4c5e-9a61-0f4c1b2d3e4f  # the image's ID
+        source_type: image
+        destination_type: volume
+        volume_size: 20
+        delete_on_termination: true
+
+- name: A floating IP from the pool "public", the openstack.cloud way
+  stackops.compute.server:
+    cloud: mycloud
+    name: web1
+    floating_ip_pools: [public]
 
 - name: Delete it
   stackops.compute.server:

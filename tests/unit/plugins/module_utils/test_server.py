@@ -10,14 +10,17 @@ import base64
 
 import pytest
 
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._server import (
     Desired,
     convenience_addresses,
     create_attrs,
     encode_user_data,
+    floating_ip_options,
     plan_server,
     server_view,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_apply import parse_networks
 
 TINY = {'id': 'f1', 'name': 'm1.tiny'}
 SMALL = {'id': 'f2', 'name': 'm1.small'}
@@ -422,7 +425,89 @@ def test_floating_ip_on_create_is_predicted():
     assert plan.after['addresses']['private'][0]['OS-EXT-IPS:type'] == 'floating'
 
 
+@pytest.mark.parametrize(
+    'params, expected',
+    [
+        ({}, dict(floating_ip_pool=None)),
+        (dict(floating_ip_pool='public'), dict(floating_ip_pool='public', auto_ip=True)),
+        # openstack.cloud's floating_ip_pools is a list: one pool is that pool, none is none
+        (dict(floating_ip_pool=['public']), dict(floating_ip_pool='public', auto_ip=True)),
+        (dict(floating_ip_pool=[]), dict(floating_ip_pool=None)),
+        (dict(floating_ip_pool='public', auto_ip=True), dict(floating_ip_pool='public', auto_ip=True)),
+        (dict(auto_ip=False), dict(floating_ip_pool=None, auto_ip=False)),
+    ],
+)
+def test_floating_ip_options(params, expected):
+    assert floating_ip_options(params) == dict(params, **expected)
+
+
+@pytest.mark.parametrize(
+    'params, message',
+    [
+        (dict(floating_ip_pool=['public', 'ext2']), 'names the one pool a floating IP comes from; got 2: public, ext2'),
+        (dict(floating_ip_pool='public', auto_ip=False), 'cannot be combined with auto_ip=false'),
+        (dict(floating_ip_pool=[7]), 'is a network name or ID, not 7'),
+    ],
+)
+def test_floating_ip_options_fail_in_one_line(params, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        floating_ip_options(params)
+    assert '\n' not in str(caught.value)
+
+
+def test_a_pool_is_where_the_floating_ip_comes_from():
+    plan = plan_server(server(), desired(auto_ip=True, floating_ip_pool='public'), transition_for)
+    assert (plan.allocate_ip, plan.floating_ip_pool) == (True, 'public')
+    assert plan.changes == ('allocate and associate a floating IP from public',)
+    # a server with a floating IP has one: the pool asks for nothing more
+    plan = plan_server(server(addresses=FLOATING), desired(auto_ip=True, floating_ip_pool='public'), transition_for)
+    assert (plan.action, plan.floating_ip_pool) == ('none', None)
+
+
 @pytest.mark.parametrize('release, expected', [(True, ('203.0.113.9',)), (False, ())])
 def test_delete_releases_floating_ips_only_when_asked(release, expected):
     plan = plan_server(server(addresses=FLOATING), desired(state='absent', delete_floating_ips=release), transition_for)
     assert plan.action == 'delete' and plan.release_ips == expected
+
+
+# ------------------------------------------------------------------ networks, openstack.cloud's forms
+
+NET = '6f1b1a54-3c0e-4d3b-9a57-3f5e2b7c8d90'
+
+
+@pytest.mark.parametrize(
+    'items, expected',
+    [
+        (['private'], [{'name': 'private'}]),
+        ([NET], [{'uuid': NET}]),
+        (['auto'], ['auto']),
+        ([{'net-name': 'private', 'v4-fixed-ip': '192.0.2.9'}], [{'name': 'private', 'fixed_ip': '192.0.2.9'}]),
+        ([{'port-name': 'p1'}], [{'port_name': 'p1'}]),
+        # a key=value string: each network or port key is one NIC, as in openstack.cloud
+        (['net-id=%s,net-name=db' % NET], [{'uuid': NET}, {'name': 'db'}]),
+        (['net-name=private,v4-fixed-ip=192.0.2.9'], [{'name': 'private', 'fixed_ip': '192.0.2.9'}]),
+        (['port-id=p1'], [{'port': 'p1'}]),
+        # Ansible splits a whole "networks" string at its commas: a fixed IP still joins the NIC before it
+        (
+            ['net-name=private', 'v4-fixed-ip=192.0.2.9', 'net-name=db'],
+            [{'name': 'private', 'fixed_ip': '192.0.2.9'}, {'name': 'db'}],
+        ),
+    ],
+)
+def test_parse_networks(items, expected):
+    assert parse_networks(items) == expected
+
+
+@pytest.mark.parametrize(
+    'items, message',
+    [
+        (['v4-fixed-ip=192.0.2.9'], 'gives a fixed IP before a network or port'),
+        ([{'net-name': 'a'}, 'v4-fixed-ip=192.0.2.9'], 'gives a fixed IP before a network or port'),
+        (['net-name=a,oops'], "'oops' in 'net-name=a,oops' is not key=value"),
+        (['tag=x'], 'unknown key\\(s\\) tag'),
+        ([7], 'each item must be a network name or ID, or a dictionary'),
+    ],
+)
+def test_parse_networks_fails_in_one_line(items, message):
+    with pytest.raises(ComputeError, match=message):
+        parse_networks(items)
