@@ -15,6 +15,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server import (
     Desired,
     convenience_addresses,
     create_attrs,
+    desired_from_params,
     encode_user_data,
     floating_ip_options,
     plan_server,
@@ -113,6 +114,62 @@ def test_create_attrs_and_prediction():
     assert plan.after['status'] == 'SHUTOFF'
     assert plan.after['is_locked'] is True
     assert 'sekrit' not in repr(plan.after) and 'hello' not in repr(server_view(plan.after))
+
+
+GROUP = {'id': 'sg-1', 'name': 'spread'}
+BOOT_VOLUME = {
+    'boot_index': 0,
+    'uuid': 'img-1',
+    'source_type': 'image',
+    'destination_type': 'volume',
+    'volume_size': 20,
+    'delete_on_termination': True,
+}
+
+
+@pytest.mark.parametrize(
+    'params, resolved, expected',
+    [
+        # server_group (resolved to the group) becomes the scheduler hint "group", merged with the other hints
+        (dict(server_group='spread'), dict(server_group=GROUP), dict(scheduler_hints={'group': 'sg-1'})),
+        (
+            dict(server_group='spread', scheduler_hints={'different_host': ['s9']}),
+            dict(server_group=GROUP),
+            dict(scheduler_hints={'different_host': ['s9'], 'group': 'sg-1'}),
+        ),
+        # server_group wins over a "group" hint: it was looked up, so it names a group that exists
+        (
+            dict(server_group='spread', scheduler_hints={'group': 'other'}),
+            dict(server_group=GROUP),
+            dict(scheduler_hints={'group': 'sg-1'}),
+        ),
+        (dict(scheduler_hints={'same_host': 's9'}), {}, dict(scheduler_hints={'same_host': 's9'})),
+        # a volume to boot from, made from an image: no image_id beside it
+        (dict(block_device_mapping=[BOOT_VOLUME]), dict(image=None), dict(block_device_mapping=[BOOT_VOLUME])),
+        (dict(disk_config='MANUAL'), {}, dict(disk_config='MANUAL')),
+        (
+            dict(trusted_image_certificates=['cert-1', 'cert-2']),
+            {},
+            dict(trusted_image_certificates=['cert-1', 'cert-2']),
+        ),
+        (dict(config_drive=True), {}, dict(config_drive=True)),
+        (dict(config_drive=False), {}, dict(config_drive=False)),
+        (
+            dict(hostname='web-1', access_ipv4='198.51.100.10', access_ipv6='2001:db8::10'),
+            {},
+            dict(hostname='web-1', access_ipv4='198.51.100.10', access_ipv6='2001:db8::10'),
+        ),
+        (dict(admin_password='sekrit'), {}, dict(admin_password='sekrit')),
+        (dict(user_data='#cloud-config\n'), {}, dict(user_data=base64.b64encode(b'#cloud-config\n').decode())),
+    ],
+)
+def test_create_attrs(params, resolved, expected):
+    resolved = dict(dict(image=IMAGE, flavor=TINY), **resolved)
+    attrs = create_attrs(desired_from_params(dict(params, name='web1'), resolved))
+    base = {'name': 'web1', 'flavor_id': 'f1'}
+    if resolved['image']:
+        base['image_id'] = 'img-1'
+    assert attrs == dict(base, **expected)
 
 
 @pytest.mark.parametrize(
@@ -329,9 +386,27 @@ def test_locked_server_refuses_unmanaged_changes_with_one_line():
         plan_server(server(is_locked=True), desired(description='new'), transition_for)
 
 
-def test_error_server_is_reported_as_is():
-    plan = plan_server(server(status='ERROR'), desired(), transition_for)
-    assert plan.action == 'none'
+@pytest.mark.parametrize('status', ['ERROR', 'SHELVED_OFFLOADED', 'VERIFY_RESIZE', 'RESIZE', 'RESCUE'])
+@pytest.mark.parametrize(
+    'want',
+    [
+        Desired(name='web1'),
+        desired(flavor=None, metadata={'a': '1'}, tags=('x',), security_groups=('default',), key_name='demo-key'),
+        # a resize left to verify stays so while the task says so
+        desired(confirm_resize=False),
+    ],
+)
+def test_existing_server_is_reported_as_it_is(status, want):
+    current = server(status=status, addresses={} if status == 'SHELVED_OFFLOADED' else server()['addresses'])
+    plan = plan_server(current, want, transition_for)
+    assert (plan.action, plan.changes, plan.differences) == ('none', (), ())
+    assert plan.after == current
+
+
+@pytest.mark.parametrize('status', ['ERROR', 'RESIZE', 'RESCUE', 'SHELVED_OFFLOADED'])
+def test_a_resize_is_refused_in_a_status_that_cannot_resize(status):
+    with pytest.raises(ValueError, match='its status is %s; resize needs ACTIVE or SHUTOFF' % status):
+        plan_server(server(status=status), desired(flavor=SMALL), transition_for)
 
 
 # ------------------------------------------------------------------ presentation
