@@ -25,6 +25,37 @@ CREATED_BY = 'stackops.compute'
 # Properties Nova writes on the images it makes. Nova lets createImage metadata override them, which
 # would make an image lie about its origin: the module refuses them.
 NOVA_PROPERTIES = ('backup_type', 'base_image_ref', 'image_type', 'instance_uuid', 'owner_id', 'user_id')
+# Attributes of the image itself in Glance's image API v2 (its schema's base properties). A property of
+# one of these names would not be a label: on an existing image the JSON patch would change the attribute
+# (publish the image, rename it, unprotect it). Glance also reserves names starting with os_glance_.
+GLANCE_ATTRIBUTES = (
+    'checksum',
+    'container_format',
+    'created_at',
+    'direct_url',
+    'disk_format',
+    'file',
+    'id',
+    'locations',
+    'min_disk',
+    'min_ram',
+    'name',
+    'os_hash_algo',
+    'os_hash_value',
+    'os_hidden',
+    'owner',
+    'protected',
+    'schema',
+    'self',
+    'size',
+    'status',
+    'stores',
+    'tags',
+    'updated_at',
+    'virtual_size',
+    'visibility',
+)
+GLANCE_RESERVED_PREFIX = 'os_glance_'
 
 # Nova takes an image of a server in these states only (compute API check_instance_state).
 SNAPSHOT_STATUSES = ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED')
@@ -73,13 +104,26 @@ def rotation_match(policy_name, server_id, project_id):
 
 
 def check_metadata(metadata):
-    """Image properties from the task, as text; Nova's own keys are refused (ValueError)."""
+    """Image properties from the task, as text; Nova's own keys and Glance's attributes are refused
+    (ValueError)."""
     out = dict((str(k), '' if v is None else str(v)) for k, v in (metadata or {}).items())
     reserved = sorted(k for k in out if k in NOVA_PROPERTIES)
     if reserved:
         raise ValueError(
             'metadata must not set %s: Nova writes %s itself to say where the image comes from.'
             % (', '.join(reserved), 'it' if len(reserved) == 1 else 'them')
+        )
+    glance = sorted(k for k in out if k in GLANCE_ATTRIBUTES or k.startswith(GLANCE_RESERVED_PREFIX))
+    if glance:
+        raise ValueError(
+            'metadata must not set %s: %s Glance attribute%s of the image, not %s, and this module only sets '
+            'properties.'
+            % (
+                ', '.join(glance),
+                'it is a' if len(glance) == 1 else 'they are',
+                '' if len(glance) == 1 else 's',
+                'a property' if len(glance) == 1 else 'properties',
+            )
         )
     return out
 

@@ -63,6 +63,9 @@ def desired(**params):
         ({'backup_type': 'daily', 'rotation': 0}, 'rotation must be 1 or more'),
         ({'metadata': {'instance_uuid': 'other'}}, 'must not set instance_uuid'),
         ({'metadata': {'image_type': 'x', 'backup_type': 'y'}}, 'must not set backup_type, image_type'),
+        ({'metadata': {'visibility': 'public'}}, 'must not set visibility: it is a Glance attribute of the image'),
+        ({'metadata': {'name': 'x', 'protected': 'false'}}, 'must not set name, protected: they are Glance attributes'),
+        ({'metadata': {'os_glance_import_task': 'x'}}, 'must not set os_glance_import_task'),
     ],
 )
 def test_desired_rejects(params, message):
