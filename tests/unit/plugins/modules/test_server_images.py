@@ -118,7 +118,7 @@ def test_delete_items(cloud):
         ([{'server': 'web1', 'name': 'a'}], {'backup_type': 'daily'}, 'required together: backup_type, rotation'),
         ([{'server': 'web1', 'name': 'a'}], {'state': 'gone'}, r'defaults: .*state'),
         ([{'server': 'web1', 'name': 'a'}, {'server': 'web1', 'name': 'a'}], {}, 'repeated: a of web1'),
-        (['web1'], {}, "Elements value for option 'images' is of type str"),
+        (['web1'], {}, "Elements value for option 'images' is of type"),
     ],
 )
 def test_bad_items_fail_before_anything_is_sent(cloud, images, defaults, message):
