@@ -60,8 +60,8 @@ options:
         image the ones that differ are added or replaced. Properties the task does not list are left alone.
       - Nova's own properties (C(instance_uuid), C(image_type), C(backup_type), C(user_id),
         C(base_image_ref), C(owner_id)) cannot be set, nor can the image's Glance attributes (C(name),
-        C(visibility), C(protected), C(owner), C(tags), C(min_disk)... and names starting with C(os_glance_)):
-        as a property they would change the image itself, for example publish it.
+        C(visibility), C(protected), C(owner), C(tags), C(min_disk)... and names starting with C(os_glance_)),
+        because as properties they would change the image itself, for example publish it.
     type: dict
     aliases: [properties]
   name:
