@@ -33,12 +33,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._actions import (
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import describe_server_state
 from ansible_collections.stackops.compute.plugins.module_utils._server import present_server
-from ansible_collections.stackops.compute.plugins.module_utils._wait import intervals, poll
-
-# Most state changes take 0.3 to 1 s on a fast cloud (measured on the local cloud: pause 0.2 s, reboot
-# 0.6 s, resize 3 s); a first pause of 0.25 s returns about when they end, and the backoff to 3 s keeps
-# minute-long migrations cheap.
-FIRST_PAUSE = 0.25
+from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
 
 @dataclasses.dataclass
@@ -107,7 +102,7 @@ def settle(cloud, server, timeout=600):
         lambda: cloud.get_server(server['id']),
         resting,
         timeout=timeout,
-        pauses=intervals(FIRST_PAUSE),
+        pauses=intervals(CHANGE_STEP),
         describe=lambda s: 'server %s still busy before the action: %s' % (label, describe_server_state(s)),
     )
 
@@ -219,7 +214,8 @@ def wait_for_plan(cloud, plan, timeout=600, known=None):
         lambda s: wait_failure(plan, s) or (recorded_error(cloud, plan, known) if is_stuck(plan, s) else None),
         timeout=timeout,
         describe=describe,
-        pauses=intervals(FIRST_PAUSE),
+        pauses=intervals(CHANGE_STEP),
+        delay=0 if ACTIONS[plan.action].wait in ('sync', 'none') else CHANGE_DELAY,
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import gc
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.stackops.compute.plugins.module_utils import _sdk
@@ -54,6 +56,15 @@ def wait_argument_spec():
         wait=dict(type='bool', default=True),
         timeout=dict(type='int', default=600),
     )
+
+
+def _before_exit():
+    """The process ends right after the result: spare Python's last full garbage collection over every
+    object of openstacksdk and Ansible's module code (about 0.05 s of each task). Objects are still freed
+    as the interpreter shuts down; only the search for reference cycles among them is skipped."""
+    freeze = getattr(gc, 'freeze', None)
+    if freeze is not None:
+        freeze()
 
 
 class ComputeModule(object):
@@ -105,7 +116,9 @@ class ComputeModule(object):
             details.pop('msg', None)
             # A task over many servers may have changed some before others failed.
             changed = bool(details.pop('changed', False))
+            _before_exit()
             self.ansible.fail_json(msg=exc.msg, changed=changed, **details)
+        _before_exit()
         self.ansible.exit_json(**result)
 
     def result(self, changed, diff=None, **data):

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import gc
 import importlib
 import re
 import sys
@@ -21,7 +22,8 @@ import types
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retry import install_retry_policy
-from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
+from ansible_collections.stackops.compute.plugins.module_utils._version_cache import VersionCache, cache_path
+from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
 # The services the collection talks to. openstacksdk's Connection class carries a descriptor for each of
 # the ~25 services it knows, each importing its proxy; the connection of a module process gets these four
@@ -34,26 +36,58 @@ SDK_SERVICES = {
     'network': 'NetworkService',
 }
 
+# The cloud-layer mixins Connection inherits for services the collection never calls (its calls go
+# through the proxies of the four services above). Each imports its service's resources; empty classes
+# stand in for them, another ~10 % of the import.
+UNUSED_CLOUD_MIXINS = {
+    'openstack.cloud._accelerator': 'AcceleratorCloudMixin',
+    'openstack.cloud._baremetal': 'BaremetalCloudMixin',
+    'openstack.cloud._block_storage': 'BlockStorageCloudMixin',
+    'openstack.cloud._coe': 'CoeCloudMixin',
+    'openstack.cloud._dns': 'DnsCloudMixin',
+    'openstack.cloud._object_store': 'ObjectStoreCloudMixin',
+    'openstack.cloud._orchestration': 'OrchestrationCloudMixin',
+    'openstack.cloud._shared_file_system': 'SharedFileSystemCloudMixin',
+}
 
-def _services_only(services=None):
-    """Stand in for ``openstack._services_mixin`` before openstacksdk is first imported. Its class is built
-    when openstacksdk asks for it (while ``import openstack`` runs), from the services named here."""
+
+def _stand_in(module_name, build):
+    """Put a module in ``sys.modules`` whose attributes ``build(name)`` makes when first asked for."""
+    shim = types.ModuleType(module_name)
+
+    def attribute(name):
+        value = build(name)
+        setattr(shim, name, value)
+        return value
+
+    shim.__getattr__ = attribute
+    sys.modules[module_name] = shim
+
+
+def _lighter_sdk(services=None, mixins=None):
+    """Stand in for ``openstack._services_mixin`` and the unused cloud-layer mixins before openstacksdk is
+    first imported: ``import openstack`` then builds Connection from what the collection uses."""
     if 'openstack' in sys.modules or 'openstack._services_mixin' in sys.modules:
         return
-    shim = types.ModuleType('openstack._services_mixin')
 
-    def build(name):
+    def services_mixin(name):
         if name != 'ServicesMixin':
             raise AttributeError(name)
         attrs = {}
         for service_type, class_name in (services or SDK_SERVICES).items():
             described = importlib.import_module('openstack.%s.%s_service' % (service_type, service_type))
             attrs[service_type] = getattr(described, class_name)(service_type=service_type)
-        shim.ServicesMixin = type('ServicesMixin', (object,), attrs)
-        return shim.ServicesMixin
+        return type('ServicesMixin', (object,), attrs)
 
-    shim.__getattr__ = build
-    sys.modules[shim.__name__] = shim
+    _stand_in('openstack._services_mixin', services_mixin)
+    for module_name, class_name in (UNUSED_CLOUD_MIXINS if mixins is None else mixins).items():
+        _stand_in(module_name, lambda name, wanted=class_name: _empty_class(name, wanted))
+
+
+def _empty_class(name, wanted):
+    if name != wanted:
+        raise AttributeError(name)
+    return type(name, (object,), {})
 
 
 def _forget_sdk():
@@ -61,14 +95,17 @@ def _forget_sdk():
         del sys.modules[name]
 
 
+# Importing openstacksdk makes a few hundred thousand objects, none of them garbage, and Python's cyclic
+# garbage collector would walk them over and over while they are made (about 0.03 s of a task).
+_collecting = gc.isenabled()
+gc.disable()
 try:
-    _services_only()
+    _lighter_sdk()
     try:
         import openstack
-    except ImportError:
-        raise
     except Exception:
-        # An openstacksdk laid out differently from the ones this was measured with: import all of it.
+        # An openstacksdk laid out differently from the ones this was measured with (or none at all: then
+        # the second import fails the same way): import all of it.
         _forget_sdk()
         import openstack
     from keystoneauth1 import exceptions as ksa_exc
@@ -79,6 +116,9 @@ try:
 except ImportError:
     HAS_SDK = False
     SDK_IMPORT_ERROR = traceback.format_exc()
+finally:
+    if _collecting:
+        gc.enable()
 
 APP_NAME = 'stackops-compute'
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
@@ -275,7 +315,46 @@ def _cloud_region(kwargs):
         def auth_config_hook(self, config):
             return identity_v3_directly(super(Config, self).auth_config_hook(config))
 
-    return Config(app_name=APP_NAME).get_one(**kwargs)
+    region = Config(app_name=APP_NAME).get_one(**kwargs)
+    cache = version_cache()
+    if cache is not None and getattr(region, '_discovery_cache', None) is None:
+        # The session openstacksdk makes for this region takes its discovery cache from here.
+        region._discovery_cache = cache
+    return region
+
+
+class _StoredAnswer(object):
+    """What keystoneauth's discovery reads of a session's answer to ``GET <version document>``, from
+    versions kept by the version cache (no request)."""
+
+    headers = {}
+    text = ''
+
+    def __init__(self, versions):
+        self._versions = versions
+
+    def get(self, url, headers=None, authenticated=None):
+        return self
+
+    def json(self):
+        return {'versions': self._versions}
+
+
+def version_cache(path=None):
+    """keystoneauth's discovery cache backed by the version cache file, or None when it is off."""
+    from keystoneauth1 import discover
+
+    path = path or cache_path()
+    if path is None:
+        return None
+
+    def build(url, versions):
+        return discover.Discover(_StoredAnswer(versions), url)
+
+    def export(found):
+        return found.raw_version_data(allow_experimental=True, allow_deprecated=True, allow_unknown=True)
+
+    return VersionCache(path, build, export)
 
 
 def connect(params):
@@ -473,6 +552,8 @@ class Cloud(object):
             lambda s: s is None or s.get('status') == 'DELETED',
             timeout=timeout,
             describe=describe_server_state,
+            pauses=intervals(CHANGE_STEP),
+            delay=CHANGE_DELAY,
         )
 
     # ---------------------------------------------------------------- lookups

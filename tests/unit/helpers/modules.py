@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import gc
 import io
 import json
 from unittest import mock
@@ -72,6 +73,11 @@ def run_module(main, args=None):
             pass
         else:
             raise AssertionError('main() returned without calling exit_json or fail_json')
+        finally:
+            # A module freezes the garbage collector right before it exits (its process ends there);
+            # this process goes on.
+            if hasattr(gc, 'unfreeze'):
+                gc.unfreeze()
     lines = [line for line in printed.getvalue().splitlines() if line.strip()]
     if not lines:
         raise AssertionError('main() printed no result')

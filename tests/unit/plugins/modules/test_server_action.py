@@ -193,7 +193,8 @@ def cloud(monkeypatch):
     fake = FakeCloud()
     monkeypatch.setattr(_sdk, 'connect', lambda params: fake)
     # The fake answers at once: no real pauses between polls.
-    monkeypatch.setattr(_apply_actions, 'FIRST_PAUSE', 0.001)
+    monkeypatch.setattr(_apply_actions, 'CHANGE_STEP', 0.001)
+    monkeypatch.setattr(_apply_actions, 'CHANGE_DELAY', 0)
     monkeypatch.setattr('time.sleep', lambda seconds: None)
     return fake
 

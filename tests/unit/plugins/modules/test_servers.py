@@ -152,7 +152,8 @@ def fake(monkeypatch):
     warnings._global_warnings.clear()
     cloud = FleetFake()
     monkeypatch.setattr(_sdk, 'connect', lambda params: cloud)
-    monkeypatch.setattr(_apply_actions, 'FIRST_PAUSE', 0.001)
+    monkeypatch.setattr(_apply_actions, 'CHANGE_STEP', 0.001)
+    monkeypatch.setattr(_apply_actions, 'CHANGE_DELAY', 0)
     monkeypatch.setattr(_server_apply, 'BOOT_DELAY', 0)
     monkeypatch.setattr('time.sleep', lambda seconds: None)
     return cloud
