@@ -25,19 +25,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._images_apply import (
-    SERVER_IMAGE_REQUIRED_IF,
-    SERVER_IMAGE_REQUIRED_TOGETHER,
-    run_server_image,
-    server_image_argument_spec,
-)
 from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
-from ansible_collections.stackops.compute.plugins.module_utils._server_apply import (
-    SERVER_MUTUALLY_EXCLUSIVE,
-    run_server,
-    server_argument_spec,
-)
 
 DEFAULT_CONCURRENCY = 10
 # Nova filters names with a regular expression but takes no alternation (a|b): servers are listed by the
@@ -332,8 +321,17 @@ def validate_options(spec, values, where, mutually_exclusive=None, noun='server'
     return result.validated_parameters, set(result._no_log_values)
 
 
+# The server and server_image code is imported by the functions of the servers and server_images modules
+# only: a server_action task (the module most often run in a loop) does not compile and run it.
+
+
 def server_items(params):
     """The full server-module options of every item of the servers module, and the secret values."""
+    from ansible_collections.stackops.compute.plugins.module_utils._server_apply import (
+        SERVER_MUTUALLY_EXCLUSIVE,
+        server_argument_spec,
+    )
+
     spec = server_argument_spec()
     loose = unset_spec(spec)
     secrets = set()
@@ -379,6 +377,12 @@ def image_label(item):
 
 def image_items(params):
     """The full server_image options of every item of the server_images module."""
+    from ansible_collections.stackops.compute.plugins.module_utils._images_apply import (
+        SERVER_IMAGE_REQUIRED_IF,
+        SERVER_IMAGE_REQUIRED_TOGETHER,
+        server_image_argument_spec,
+    )
+
     spec = server_image_argument_spec()
     loose = unset_spec(spec)
     defaults, _hidden = validate_options(loose, params.get('defaults') or {}, 'defaults', noun='image')
@@ -423,6 +427,8 @@ def _finish(module, outcomes, key, noun, **data):
 
 def run_servers(module):
     """The servers module: the server module's read, plan and apply for every item, in a bounded pool."""
+    from ansible_collections.stackops.compute.plugins.module_utils._server_apply import run_server
+
     items, secrets = server_items(module.params)
     module.ansible.no_log_values.update(secrets)
     cloud = FleetCloud(module.cloud)
@@ -459,6 +465,8 @@ def run_server_actions(module):
 
 def run_server_images(module):
     """The server_images module: server_image's read, plan and apply for every item, in a bounded pool."""
+    from ansible_collections.stackops.compute.plugins.module_utils._images_apply import run_server_image
+
     items = image_items(module.params)
     cloud = FleetCloud(module.cloud)
     cloud.preload_servers([i['server'] for i in items if i.get('server')])
