@@ -70,4 +70,9 @@ requirements:
 notes:
   - Every module of this collection is in the action group C(stackops.compute.compute), so connection
     options can be given once for a play with C(module_defaults).
+  - The API version documents of the cloud's services (public answers such as Nova's microversion range,
+    asked for before the first request to a service) are kept for 10 minutes in
+    C(~/.cache/stackops-compute/versions.json) (or under E(XDG_CACHE_HOME)) on the host that runs the module,
+    so later tasks skip those requests. Nothing else is kept, never a token. Set the environment variable
+    E(STACKOPS_COMPUTE_VERSION_CACHE) to another folder, or to V(off) to keep nothing.
 '''

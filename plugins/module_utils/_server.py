@@ -115,6 +115,7 @@ class Desired(object):
     delete_floating_ips: bool = False
     auto_ip: bool = None  # at least one floating IP, allocated when there is none
     floating_ip_pool: str = None  # the external network auto_ip allocates from (None: the only one)
+    floating_ip_network: str = None  # that network's ID, looked up in the read step
     create_only: dict = dataclasses.field(default_factory=dict)
 
 
@@ -140,6 +141,7 @@ class Plan(object):
     floating_add: tuple = ()  # addresses to associate
     allocate_ip: bool = False  # allocate one floating IP and associate it
     floating_ip_pool: str = None  # where allocate_ip allocates from (None: the cloud's only external network)
+    floating_ip_network: str = None  # the ID of floating_ip_pool, when the read step looked it up
     release_ips: tuple = ()  # floating IPs to release after a delete
     differences: tuple = ()  # what differs but is not changed in place (warned)
 
@@ -221,6 +223,7 @@ def desired_from_params(params, resolved):
         floating_ips=tuple(params['floating_ips']) if params.get('floating_ips') is not None else None,
         auto_ip=params.get('auto_ip'),
         floating_ip_pool=params.get('floating_ip_pool'),
+        floating_ip_network=resolved.get('floating_ip_network'),
         delete_floating_ips=bool(params.get('delete_floating_ips')),
         create_only=create_only,
     )
@@ -384,6 +387,7 @@ def _plan_create(desired, transition_for):
         floating_add=floating_add,
         allocate_ip=allocate,
         floating_ip_pool=desired.floating_ip_pool if allocate else None,
+        floating_ip_network=desired.floating_ip_network if allocate else None,
     )
 
 
@@ -627,5 +631,6 @@ def _plan_update(current, desired, transition_for):
         floating_add=floating_add,
         allocate_ip=allocate,
         floating_ip_pool=desired.floating_ip_pool if allocate else None,
+        floating_ip_network=desired.floating_ip_network if allocate else None,
         differences=tuple(differences),
     )

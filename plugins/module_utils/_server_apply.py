@@ -158,7 +158,7 @@ def resolve(cloud, params, current):
         cloud.find_keypair(params['key_name'])
     if params.get('auto_ip') and params.get('floating_ip_pool') and not _actions.addresses_of(current, 'floating'):
         # The pool is used after the other changes of the task: a wrong name must fail before them.
-        cloud.find_network(params['floating_ip_pool'])
+        resolved['floating_ip_network'] = cloud.find_network(params['floating_ip_pool'])['id']
     return resolved
 
 
@@ -228,12 +228,12 @@ def _apply_floating_ips(module, plan, server):
     for address in plan.floating_add:
         server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
     if plan.allocate_ip:
-        pool = (
-            module.cloud.find_network(plan.floating_ip_pool)
+        network_id = plan.floating_ip_network or (
+            module.cloud.find_network(plan.floating_ip_pool)['id']
             if plan.floating_ip_pool
-            else module.cloud.find_external_network()
+            else module.cloud.find_external_network()['id']
         )
-        address = module.cloud.create_floating_ip(pool['id'])['floating_ip_address']
+        address = module.cloud.create_floating_ip(network_id)['floating_ip_address']
         server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
     return server
 

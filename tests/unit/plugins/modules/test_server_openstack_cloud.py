@@ -186,3 +186,24 @@ def test_delete_fip_releases_the_floating_ips(fake):
     result = run_module(server_module.main, dict(cloud='local', name='web1', state='absent', delete_fip=True))
     assert result['changed'] is True
     assert fake.writes() == [('delete_server', SERVER_ID), ('delete_floating_ip', '203.0.113.9')]
+
+
+def test_a_named_pool_is_looked_up_once_and_its_network_allocated_from(fake, monkeypatch):
+    fake.server = existing()
+    associated = []
+
+    def create_floating_ip(network_id):
+        fake.calls.append(('create_floating_ip', network_id))
+        return {'floating_ip_address': '203.0.113.7'}
+
+    def run_action(module, server, action, args):
+        associated.append((action, args))
+        return server
+
+    fake.create_floating_ip = create_floating_ip
+    monkeypatch.setattr(_server_apply._apply_actions, 'run_action', run_action)
+    result = run_module(server_module.main, dict(cloud='local', name='web1', floating_ip_pool='public'))
+    assert result['changed'] is True, result
+    assert [c for c in fake.calls if c[0] == 'find_network'] == [('find_network', 'public')]
+    assert fake.writes() == [('create_floating_ip', 'net-public')]
+    assert associated == [('add_floating_ip', {'address': '203.0.113.7'})]
