@@ -117,12 +117,13 @@ def check_metadata(metadata):
     if glance:
         raise ValueError(
             'metadata must not set %s: %s Glance attribute%s of the image, not %s, and this module only sets '
-            'properties.'
+            'properties%s.'
             % (
                 ', '.join(glance),
                 'it is a' if len(glance) == 1 else 'they are',
                 '' if len(glance) == 1 else 's',
                 'a property' if len(glance) == 1 else 'properties',
+                ' (protected has an option of its own)' if 'protected' in glance else '',
             )
         )
     return out
@@ -275,6 +276,7 @@ class Desired(object):
     backup_type: str = None
     rotation: int = None
     metadata: dict = None  # None: unmanaged
+    protected: bool = None  # Glance's protected flag; None: unmanaged
     wait: bool = True
 
 
@@ -288,6 +290,7 @@ class ImagePlan(object):
     create_metadata: dict = None  # createImage / createBackup metadata (labels included)
     update_properties: dict = None  # properties to set on an existing image
     nova_rotation: tuple = ()  # backups Nova is expected to delete after createBackup
+    protect: bool = None  # Glance's protected flag to set (after a create or update, before a delete)
     warnings: tuple = ()
 
     @property
@@ -317,6 +320,7 @@ def desired_from_params(params):
         backup_type=params.get('backup_type'),
         rotation=rotation,
         metadata=metadata,
+        protected=params.get('protected'),
         wait=params.get('wait', True) is not False,
     )
 
@@ -335,7 +339,7 @@ def predicted_image(desired, server, project_id):
         status='active' if desired.wait else 'queued',
         instance_uuid=server['id'],
         owner=project_id,
-        is_protected=False,
+        is_protected=bool(desired.protected),
         visibility='private',
         created_at=None,
         properties=properties,
@@ -366,13 +370,13 @@ def plan_image(found, desired, server=None, project_id=None, backups=()):
         )
     current = found[0] if found else None
     if desired.state == 'absent':
-        return _plan_delete(current)
+        return _plan_delete(current, desired)
     if current is not None:
         return _plan_existing(current, desired)
     return _plan_create(desired, server, project_id, backups)
 
 
-def _plan_delete(current):
+def _plan_delete(current, desired):
     if current is None:
         return ImagePlan(action='none')
     if not is_made_from_server(current):
@@ -380,17 +384,18 @@ def _plan_delete(current):
             'Image %s (%s) was not made from a server; server_image deletes snapshots and backups '
             'only.' % (current.get('name'), current['id'])
         )
+    changes = []
+    protect = None
     if is_protected(current):
-        raise ValueError(
-            'Image %s (%s) is protected; unprotect it first if it really has to go.'
-            % (current.get('name'), current['id'])
-        )
-    return ImagePlan(
-        action='delete',
-        before=current,
-        after=None,
-        changes=('delete image %s (%s)' % (current.get('name'), current['id']),),
-    )
+        if desired.protected is not False:
+            raise ValueError(
+                'Image %s (%s) is protected; add protected=false to unprotect and delete it in one task.'
+                % (current.get('name'), current['id'])
+            )
+        protect = False
+        changes.append('unprotect image %s (%s)' % (current.get('name'), current['id']))
+    changes.append('delete image %s (%s)' % (current.get('name'), current['id']))
+    return ImagePlan(action='delete', before=current, after=None, changes=tuple(changes), protect=protect)
 
 
 def _plan_existing(current, desired):
@@ -416,16 +421,26 @@ def _plan_existing(current, desired):
             if have is None or str(have) != value:
                 update[key] = value
                 props[key] = value
-    if not update:
+    protect = None
+    if desired.protected is not None and desired.protected != is_protected(current):
+        protect = desired.protected
+    if not update and protect is None:
         return ImagePlan(action='none', before=current, after=current, warnings=tuple(warnings))
     after = dict(current)
-    after['properties'] = props
+    changes = []
+    if update:
+        after['properties'] = props
+        changes.append('set properties %s' % ', '.join(sorted(update)))
+    if protect is not None:
+        after['is_protected'] = protect
+        changes.append('%s image %s (%s)' % ('protect' if protect else 'unprotect', current.get('name'), current['id']))
     return ImagePlan(
         action='update',
         before=current,
         after=after,
-        update_properties=update,
-        changes=('set properties %s' % ', '.join(sorted(update)),),
+        update_properties=update or None,
+        protect=protect,
+        changes=tuple(changes),
         warnings=tuple(warnings),
     )
 
@@ -461,6 +476,8 @@ def _plan_create(desired, server, project_id, backups):
                 'Nova rotation (%s, rotation %d) deletes %s'
                 % (desired.backup_type, desired.rotation, ', '.join(victims))
             )
+    if desired.protected:
+        changes.append('protect image %s' % desired.name)
     return ImagePlan(
         action='create',
         before=None,
@@ -469,4 +486,5 @@ def _plan_create(desired, server, project_id, backups):
         kind=kind,
         create_metadata=metadata,
         nova_rotation=victims,
+        protect=True if desired.protected else None,
     )

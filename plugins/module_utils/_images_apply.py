@@ -40,6 +40,7 @@ def server_image_argument_spec():
         id=dict(type='str'),
         metadata=dict(type='dict', aliases=['properties']),
         name=dict(type='str'),
+        protected=dict(type='bool', aliases=['is_protected']),
         rotation=dict(type='int'),
         server=dict(type='str'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
@@ -111,8 +112,13 @@ def apply_create(module, plan, server, desired):
     if found:
         module.warn('The answer to creating %s was lost; found the image by name: %s.' % (what, image_id))
     if module.params['wait']:
-        return cloud.wait_for_image(image_id, timeout=module.params['timeout'])
-    return cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
+        image = cloud.wait_for_image(image_id, timeout=module.params['timeout'])
+    else:
+        image = cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
+    if plan.protect:
+        # Nova's requests take no protected flag: Glance's is set once the image exists.
+        image = cloud.update_image(image_id, is_protected=True)
+    return image
 
 
 def apply_delete(module, image):
@@ -134,8 +140,15 @@ def apply_plan(module, plan, server, desired):
     if plan.action == 'create':
         return apply_create(module, plan, server, desired)
     if plan.action == 'update':
-        return _settle(module, cloud.set_image_properties(plan.before['id'], plan.update_properties))
+        image = plan.before
+        if plan.update_properties:
+            image = cloud.set_image_properties(image['id'], plan.update_properties)
+        if plan.protect is not None:
+            image = cloud.update_image(image['id'], is_protected=plan.protect)
+        return _settle(module, image)
     if plan.action == 'delete':
+        if plan.protect is False:
+            cloud.update_image(plan.before['id'], is_protected=False)
         apply_delete(module, plan.before)
         return None
     return _settle(module, plan.before)

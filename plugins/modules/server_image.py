@@ -20,7 +20,7 @@ description:
     C(stackops_server=<server ID>) besides O(metadata), so that this collection can recognise it later.
   - With O(state=absent) it deletes one image made from a server, found by O(id) or by O(server) and
     O(name). It refuses images that were not made from a server, images made from another server than
-    O(server), and protected images.
+    O(server), and protected images unless O(protected=false) asks to unprotect them first.
   - Check mode returns the predicted image (its RV(id) is null) and sends no request that changes anything.
     With C(--diff) the module returns the image before and after.
 extends_documentation_fragment:
@@ -69,6 +69,16 @@ options:
       - Name of the image. Required with O(state=present); with O(state=absent) it finds the image together
         with O(server).
     type: str
+  protected:
+    description:
+      - Glance's protected flag of the image - a protected image cannot be deleted, by this collection, the
+        R(rotate role,ansible_collections.stackops.compute.rotate_role) or anyone, until it is unprotected.
+      - V(true) protects the image (a new one right after Nova made it, as Nova's requests take no such
+        flag); V(false) unprotects it. With O(state=absent), V(false) unprotects a protected image and then
+        deletes it, in one task.
+      - Left out, the flag is not changed.
+    type: bool
+    aliases: [is_protected]
   rotation:
     description:
       - With O(backup_type), how many backups of that type Nova keeps for this server, the new one
@@ -118,11 +128,18 @@ EXAMPLES = r'''
     wait: false
   loop: [web1, web2, db1]
 
-- name: Delete an image made from a server
+- name: Keep it, whatever rotation says
+  stackops.compute.server_image:
+    server: web1
+    name: web1-before-upgrade
+    protected: true
+
+- name: Delete an image made from a server (unprotecting it first)
   stackops.compute.server_image:
     state: absent
     server: web1
     name: web1-before-upgrade
+    protected: false
 '''
 
 RETURN = r'''

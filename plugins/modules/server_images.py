@@ -50,8 +50,8 @@ options:
   images:
     description:
       - The images, one dictionary each, with the options of M(stackops.compute.server_image) (C(server),
-        C(name), C(metadata), C(backup_type), C(rotation), C(id), C(state)), except O(wait), O(timeout) and the
-        connection options, which are this task's.
+        C(name), C(metadata), C(protected), C(backup_type), C(rotation), C(id), C(state)), except O(wait),
+        O(timeout) and the connection options, which are this task's.
       - Each image (its name and server, or its ID) may appear once.
     type: list
     elements: dict

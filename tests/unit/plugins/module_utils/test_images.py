@@ -207,6 +207,58 @@ def test_delete_refuses(current, message):
         plan_image([current], desired(state='absent'))
 
 
+def test_delete_of_a_protected_image_with_protected_false_unprotects_first():
+    current = image(is_protected=True)
+    plan = plan_image([current], desired(state='absent', protected=False))
+    assert (plan.action, plan.protect) == ('delete', False)
+    assert plan.changes == ('unprotect image web1-snap (i-web1-snap)', 'delete image web1-snap (i-web1-snap)')
+    with pytest.raises(ValueError, match='add protected=false to unprotect and delete it in one task'):
+        plan_image([current], desired(state='absent', protected=True))
+    # An image that is not protected is just deleted.
+    plain = plan_image([image()], desired(state='absent', protected=False))
+    assert (plain.action, plain.protect, plain.changes) == ('delete', None, ('delete image web1-snap (i-web1-snap)',))
+
+
+@pytest.mark.parametrize(
+    'have, want, action, protect, change',
+    [
+        (False, True, 'update', True, 'protect image web1-snap (i-web1-snap)'),
+        (True, False, 'update', False, 'unprotect image web1-snap (i-web1-snap)'),
+        (True, True, 'none', None, None),
+        (False, False, 'none', None, None),
+        # Left out: unmanaged.
+        (True, None, 'none', None, None),
+    ],
+)
+def test_protected_on_an_existing_image(have, want, action, protect, change):
+    current = image(is_protected=have)
+    plan = plan_image([current], desired(protected=want), server=SERVER)
+    assert (plan.action, plan.protect) == (action, protect)
+    assert plan.changes == ((change,) if change else ())
+    if change:
+        assert plan.after['is_protected'] is want
+        assert plan.update_properties is None
+
+
+def test_protected_and_properties_in_one_update():
+    plan = plan_image([image()], desired(protected=True, metadata={'tier': 'gold'}), server=SERVER)
+    assert (plan.update_properties, plan.protect) == ({'tier': 'gold'}, True)
+    assert plan.changes == ('set properties tier', 'protect image web1-snap (i-web1-snap)')
+
+
+def test_a_new_image_asked_protected_is_protected_after_it_is_made():
+    plan = plan_image([], desired(protected=True), server=SERVER)
+    assert (plan.action, plan.protect) == ('create', True)
+    assert plan.changes[-1] == 'protect image web1-snap'
+    assert plan.after['is_protected'] is True
+    assert plan_image([], desired(protected=False), server=SERVER).protect is None
+
+
+def test_metadata_protected_points_to_the_option():
+    with pytest.raises(ValueError, match='protected has an option of its own'):
+        check_metadata({'protected': 'true'})
+
+
 # ------------------------------------------------------------------ views
 
 

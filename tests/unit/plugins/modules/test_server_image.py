@@ -16,7 +16,7 @@ from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_
 
 SID = '11111111-1111-4111-8111-111111111111'
 GONE = '99999999-9999-4999-8999-999999999999'
-WRITES = {'create_server_image', 'create_server_backup', 'set_image_properties', 'delete_image'}
+WRITES = {'create_server_image', 'create_server_backup', 'set_image_properties', 'update_image', 'delete_image'}
 
 
 def make_image(iid, name, server_id=SID, **extra):
@@ -84,6 +84,11 @@ class FakeCloud(object):
     def set_image_properties(self, image_id, properties):
         self.calls.append(('set_image_properties', image_id, properties))
         self.images[image_id]['properties'].update(properties)
+        return self.images[image_id]
+
+    def update_image(self, image_id, **attrs):
+        self.calls.append(('update_image', image_id, attrs))
+        self.images[image_id].update(attrs)
         return self.images[image_id]
 
     def delete_image(self, image_id):
@@ -232,3 +237,30 @@ def test_info_without_server_lists_only_images_made_from_servers(cloud):
 def test_info_bad_input(cloud, args, message):
     result = run(server_image_info.main, **args)
     assert result['failed'] is True and message in result['msg']
+
+
+def test_protected_in_four_steps_then_unprotect_and_delete_in_one_task(cloud):
+    args = dict(server='web1', name='web1-snap', protected=True)
+    checked = run(server_image.main, check_mode=True, **args)
+    assert checked['changed'] is True and checked['image']['is_protected'] is True
+    assert checked['changes'][-1] == 'protect image web1-snap'
+    assert not WRITES & set(cloud.names())
+
+    made = run(server_image.main, **args)
+    assert made['changed'] is True and made['image']['is_protected'] is True
+    # Nova's createImage takes no protected flag: Glance's is set once the image is there.
+    assert [c[0] for c in cloud.calls if c[0] in WRITES] == ['create_server_image', 'update_image']
+    assert cloud.calls[-1] == ('update_image', 'new', {'is_protected': True})
+
+    before = len(cloud.calls)
+    again = run(server_image.main, **args)
+    again_checked = run(server_image.main, check_mode=True, **args)
+    assert again['changed'] is False and again_checked['changed'] is False
+    assert not WRITES & set(c[0] for c in cloud.calls[before:])
+
+    refused = run(server_image.main, state='absent', id='new')
+    assert refused['failed'] is True and 'add protected=false' in refused['msg']
+    gone = run(server_image.main, state='absent', id='new', is_protected=False)
+    assert gone['changed'] is True
+    assert [c[:2] for c in cloud.calls if c[0] in WRITES][-2:] == [('update_image', 'new'), ('delete_image', 'new')]
+    assert cloud.images == {}
