@@ -24,6 +24,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
 from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY
 
 # Glance statuses on the way to active: an existing image in one of them is waited for.
 PENDING_STATUSES = ('queued', 'saving', 'importing', 'uploading')
@@ -112,7 +113,8 @@ def apply_create(module, plan, server, desired):
     if found:
         module.warn('The answer to creating %s was lost; found the image by name: %s.' % (what, image_id))
     if module.params['wait']:
-        image = cloud.wait_for_image(image_id, timeout=module.params['timeout'])
+        # Nova answers before the hypervisor has uploaded anything: the first read waits as a change's does.
+        image = cloud.wait_for_image(image_id, timeout=module.params['timeout'], delay=CHANGE_DELAY)
     else:
         image = cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
     if plan.protect:

@@ -715,7 +715,7 @@ class Cloud(object):
         with sdk_errors('deleting image %s' % image_id):
             self.conn.image.delete_image(image_id, ignore_missing=True)
 
-    def wait_for_image(self, image_id, timeout=600):
+    def wait_for_image(self, image_id, timeout=600, delay=0):
         def fetch():
             return self.get_image(image_id)
 
@@ -732,6 +732,7 @@ class Cloud(object):
             failed,
             timeout=timeout,
             describe=lambda i: 'status %s' % (i or {}).get('status'),
+            delay=delay,
         )
 
     # ---------------------------------------------------------------- images made from servers

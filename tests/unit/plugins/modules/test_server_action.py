@@ -128,7 +128,7 @@ class FakeCloud(object):
     def get_image(self, image_id):
         return {'id': image_id, 'name': 'snap', 'status': 'queued'}
 
-    def wait_for_image(self, image_id, timeout=600):
+    def wait_for_image(self, image_id, timeout=600, delay=0):
         self.calls.append(('wait_for_image', image_id))
         return {'id': image_id, 'name': 'snap', 'status': 'active'}
 

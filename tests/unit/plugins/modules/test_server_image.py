@@ -76,7 +76,7 @@ class FakeCloud(object):
         self.calls.append(('create_server_backup', server_id, name, backup_type, rotation, metadata))
         return 'new'
 
-    def wait_for_image(self, image_id, timeout=600):
+    def wait_for_image(self, image_id, timeout=600, delay=0):
         self.calls.append(('wait_for_image', image_id))
         self.images[image_id]['status'] = 'active'
         return self.images[image_id]
@@ -135,7 +135,7 @@ def test_snapshot_in_four_steps(cloud):
 
 
 def test_backup_sends_type_rotation_and_labels(cloud):
-    def wait(image_id, timeout=600):
+    def wait(image_id, timeout=600, delay=0):
         return make_image(image_id, 'web1-daily', status='active')
 
     cloud.wait_for_image = wait
