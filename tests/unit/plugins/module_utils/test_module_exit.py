@@ -23,11 +23,15 @@ def _main(body):
     return main
 
 
+def _fails(module):
+    raise ComputeError('Server x not found.')
+
+
 @pytest.mark.parametrize(
     'body, failed',
     [
         (lambda module: module.result(False, name=module.params['name']), False),
-        (lambda module: (_ for _ in ()).throw(ComputeError('Server x not found.')), True),
+        (_fails, True),
     ],
 )
 def test_the_collector_is_frozen_before_the_result(monkeypatch, body, failed):
