@@ -321,8 +321,37 @@ def validate_options(spec, values, where, mutually_exclusive=None, noun='server'
     return result.validated_parameters, set(result._no_log_values)
 
 
+def fleet_items(params, key, spec, where_item, noun='server', **checks):
+    """The full options of every item of the option ``key``: the task's ``defaults`` merged in, each checked
+    as its single module checks its options (``checks``: mutually_exclusive, required_if...), and the
+    task's connection, wait and timeout added; with the values to hide from output (no_log options).
+
+    ``where_item(where, item)`` names an item in the messages of its full check (it may refuse the item).
+    """
+    loose = unset_spec(spec)
+    defaults, secrets = validate_options(loose, params.get('defaults') or {}, 'defaults', noun=noun)
+    shared = dict((k, params.get(k)) for k in list(auth_argument_spec()) + ['wait', 'timeout'])
+    items = []
+    for index, raw in enumerate(params.get(key) or []):
+        where = '%s[%d]' % (key, index)
+        item, hidden = validate_options(loose, raw, where, noun=noun)
+        secrets |= hidden
+        merged = dict((k, v) for k, v in merge_item(defaults, item).items() if v is not None)
+        full, hidden = validate_options(spec, merged, where_item(where, item), noun=noun, **checks)
+        secrets |= hidden
+        full.update(shared)
+        items.append(full)
+    return items, secrets
+
+
 # The server and server_image code is imported by the functions of the servers and server_images modules
 # only: a server_action task (the module most often run in a loop) does not compile and run it.
+
+
+def _server_where(where, item):
+    if not item.get('name'):
+        raise ComputeError('%s: name is required.' % where)
+    return '%s (%s)' % (where, item['name'])
 
 
 def server_items(params):
@@ -332,26 +361,13 @@ def server_items(params):
         server_argument_spec,
     )
 
-    spec = server_argument_spec()
-    loose = unset_spec(spec)
-    secrets = set()
-    defaults, hidden = validate_options(loose, params.get('defaults') or {}, 'defaults')
-    secrets |= hidden
-    shared = dict((k, params.get(k)) for k in list(auth_argument_spec()) + ['wait', 'timeout'])
-    items = []
-    for index, raw in enumerate(params.get('servers') or []):
-        where = 'servers[%d]' % index
-        item, hidden = validate_options(loose, raw, where)
-        secrets |= hidden
-        if not item.get('name'):
-            raise ComputeError('%s: name is required.' % where)
-        merged = dict((k, v) for k, v in merge_item(defaults, item).items() if v is not None)
-        full, hidden = validate_options(
-            spec, merged, '%s (%s)' % (where, item['name']), mutually_exclusive=list(SERVER_MUTUALLY_EXCLUSIVE)
-        )
-        secrets |= hidden
-        full.update(shared)
-        items.append(full)
+    items, secrets = fleet_items(
+        params,
+        'servers',
+        server_argument_spec(),
+        _server_where,
+        mutually_exclusive=list(SERVER_MUTUALLY_EXCLUSIVE),
+    )
     repeated = duplicates(i['name'] for i in items)
     if repeated:
         raise ComputeError('servers: each name may appear once; repeated: %s.' % ', '.join(repeated))
@@ -376,32 +392,22 @@ def image_label(item):
 
 
 def image_items(params):
-    """The full server_image options of every item of the server_images module."""
+    """The full server_image options of every item of the server_images module (none of them is secret)."""
     from ansible_collections.stackops.compute.plugins.module_utils._images_apply import (
         SERVER_IMAGE_REQUIRED_IF,
         SERVER_IMAGE_REQUIRED_TOGETHER,
         server_image_argument_spec,
     )
 
-    spec = server_image_argument_spec()
-    loose = unset_spec(spec)
-    defaults, _hidden = validate_options(loose, params.get('defaults') or {}, 'defaults', noun='image')
-    shared = dict((k, params.get(k)) for k in list(auth_argument_spec()) + ['wait', 'timeout'])
-    items = []
-    for index, raw in enumerate(params.get('images') or []):
-        where = 'images[%d]' % index
-        item, _hidden = validate_options(loose, raw, where, noun='image')
-        merged = dict((k, v) for k, v in merge_item(defaults, item).items() if v is not None)
-        full, _hidden = validate_options(
-            spec,
-            merged,
-            where,
-            noun='image',
-            required_if=SERVER_IMAGE_REQUIRED_IF,
-            required_together=SERVER_IMAGE_REQUIRED_TOGETHER,
-        )
-        full.update(shared)
-        items.append(full)
+    items, _secrets = fleet_items(
+        params,
+        'images',
+        server_image_argument_spec(),
+        lambda where, item: where,
+        noun='image',
+        required_if=SERVER_IMAGE_REQUIRED_IF,
+        required_together=SERVER_IMAGE_REQUIRED_TOGETHER,
+    )
     repeated = duplicates(image_label(i) for i in items)
     if repeated:
         raise ComputeError('images: each image may appear once; repeated: %s.' % ', '.join(repeated))
