@@ -25,7 +25,8 @@ __metaclass__ = type
 import dataclasses
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._server import encode_user_data, server_view
+from ansible_collections.stackops.compute.plugins.module_utils._server_desired import encode_user_data
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import server_view
 
 # Statuses that only say an operation is under way (Nova maps vm_state + task_state to them).
 BUSY = ('BUILD', 'REBOOT', 'HARD_REBOOT', 'REBUILD', 'RESIZE', 'REVERT_RESIZE', 'MIGRATING', 'PASSWORD')

@@ -32,7 +32,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._actions import (
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import describe_server_state
-from ansible_collections.stackops.compute.plugins.module_utils._server import present_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server
 from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
 

@@ -17,7 +17,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     server_attribute_names,
     server_query_names,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._server import present_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server
 
 try:
     import jmespath

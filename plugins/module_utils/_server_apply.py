@@ -13,13 +13,12 @@ from ansible_collections.stackops.compute.plugins.module_utils import _actions, 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
-from ansible_collections.stackops.compute.plugins.module_utils._server import (
+from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
     desired_from_params,
     floating_ip_options,
-    plan_server,
-    present_server,
-    server_view,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server, server_view
 from ansible_collections.stackops.compute.plugins.module_utils._wait import BOOT_DELAY, boot_intervals
 
 NETWORK_KEYS = {

@@ -11,17 +11,16 @@ import base64
 import pytest
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._server import (
+from ansible_collections.stackops.compute.plugins.module_utils._server_apply import parse_networks
+from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
     Desired,
-    convenience_addresses,
     create_attrs,
     desired_from_params,
     encode_user_data,
     floating_ip_options,
-    plan_server,
-    server_view,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._server_apply import parse_networks
+from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import convenience_addresses, server_view
 
 TINY = {'id': 'f1', 'name': 'm1.tiny'}
 SMALL = {'id': 'f2', 'name': 'm1.small'}
