@@ -16,8 +16,7 @@ __metaclass__ = type
 import dataclasses
 
 from ansible_collections.stackops.compute.plugins.module_utils import _microversions
-from ansible_collections.stackops.compute.plugins.module_utils._actions import (
-    ACTIONS,
+from ansible_collections.stackops.compute.plugins.module_utils._action_plan import (
     BUSY,
     action_args,
     action_view,
@@ -30,6 +29,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._actions import (
     plan_status_transition,
     wait_failure,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._action_table import ACTIONS
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import describe_server_state
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server

@@ -9,7 +9,12 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions, _microversions
+from ansible_collections.stackops.compute.plugins.module_utils import (
+    _action_plan,
+    _action_rules,
+    _apply_actions,
+    _microversions,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
@@ -155,7 +160,7 @@ def resolve(cloud, params, current):
     if params.get('key_name') and current is None:
         # Nova's own answer to an unknown keypair does not name it.
         cloud.find_keypair(params['key_name'])
-    if params.get('auto_ip') and params.get('floating_ip_pool') and not _actions.addresses_of(current, 'floating'):
+    if params.get('auto_ip') and params.get('floating_ip_pool') and not _action_rules.addresses_of(current, 'floating'):
         # The pool is used after the other changes of the task: a wrong name must fail before them.
         resolved['floating_ip_network'] = cloud.find_network(params['floating_ip_pool'])['id']
     return resolved
@@ -331,7 +336,7 @@ def run_server(module):
     params = resolve_security_group_names(cloud, params, current)
     desired = desired_from_params(params, resolve(cloud, params, current))
     try:
-        plan = plan_server(current, desired, transition_for=_actions.plan_status_transition)
+        plan = plan_server(current, desired, transition_for=_action_plan.plan_status_transition)
     except ValueError as exc:
         raise ComputeError(str(exc))
 

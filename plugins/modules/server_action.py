@@ -535,7 +535,11 @@ image:
       sample: active
 '''
 
-from ansible_collections.stackops.compute.plugins.module_utils._actions import ACTION_ALIASES, ACTION_NAMES, required_if
+from ansible_collections.stackops.compute.plugins.module_utils._action_table import (
+    ACTION_ALIASES,
+    ACTION_NAMES,
+    required_if,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._fleet import DEFAULT_CONCURRENCY, run_server_actions
 from ansible_collections.stackops.compute.plugins.module_utils._module import ComputeModule
 

@@ -11,7 +11,8 @@ import base64
 
 import pytest
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions as A
+from ansible_collections.stackops.compute.plugins.module_utils import _action_plan as P
+from ansible_collections.stackops.compute.plugins.module_utils import _action_table as T
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 SID = '11111111-1111-4111-8111-111111111111'
@@ -137,7 +138,7 @@ KIND = {'A': 'action', '=': 'none'}
 
 
 def test_matrix_covers_every_action_that_changes_something():
-    changing = set(name for name, spec in A.ACTIONS.items() if not spec.read_only)
+    changing = set(name for name, spec in T.ACTIONS.items() if not spec.read_only)
     assert changing == set(MATRIX)
 
 
@@ -147,12 +148,12 @@ def test_action_by_status(action, status, mark):
     current = server(status)
     if mark == '.':
         with pytest.raises(ComputeError) as err:
-            A.plan_action(current, action, args, facts)
+            P.plan_action(current, action, args, facts)
         assert '\n' not in err.value.msg
         assert err.value.msg.startswith('Cannot %s server web1: ' % action)
         assert 'its status is %s' % status in err.value.msg
     else:
-        plan = A.plan_action(current, action, args, facts)
+        plan = P.plan_action(current, action, args, facts)
         assert plan.kind == KIND[mark]
         assert bool(plan.calls) == (mark == 'A')
 
@@ -174,9 +175,9 @@ HARD = {
 def test_hard_reboot_by_status(status, mark):
     if mark == '.':
         with pytest.raises(ComputeError):
-            A.plan_action(server(status), 'reboot', {'reboot_type': 'HARD'})
+            P.plan_action(server(status), 'reboot', {'reboot_type': 'HARD'})
     else:
-        plan = A.plan_action(server(status), 'reboot', {'reboot_type': 'HARD'})
+        plan = P.plan_action(server(status), 'reboot', {'reboot_type': 'HARD'})
         assert plan.kind == 'action' and plan.after['status'] == 'ACTIVE'
 
 
@@ -213,7 +214,7 @@ def test_hard_reboot_by_status(status, mark):
 )
 def test_predicted_status(action, status, target):
     args, facts = SETUP.get(action, ({}, {}))
-    plan = A.plan_action(server(status), action, args, facts)
+    plan = P.plan_action(server(status), action, args, facts)
     assert plan.after['status'] == target
     assert plan.targets[0] == target
     assert plan.after['task_state'] is None
@@ -231,19 +232,19 @@ def test_predicted_status(action, status, target):
     ],
 )
 def test_evacuate_leaves_the_server_stopped_from_2_95(microversion, status, targets):
-    plan = A.plan_action(server(status), 'evacuate', {}, {'microversion': microversion})
+    plan = P.plan_action(server(status), 'evacuate', {}, {'microversion': microversion})
     assert plan.targets == targets
     assert plan.after['status'] == targets[0]
 
 
 def test_confirm_after_a_resize_of_a_stopped_server_predicts_shutoff():
-    plan = A.plan_action(server('VERIFY_RESIZE', power_state=4), 'confirm_resize')
+    plan = P.plan_action(server('VERIFY_RESIZE', power_state=4), 'confirm_resize')
     assert plan.after['status'] == 'SHUTOFF'
     assert plan.targets == ('SHUTOFF', 'ACTIVE')
 
 
 def test_shelve_may_end_offloaded():
-    assert A.plan_action(server('ACTIVE'), 'shelve').targets == ('SHELVED', 'SHELVED_OFFLOADED')
+    assert P.plan_action(server('ACTIVE'), 'shelve').targets == ('SHELVED', 'SHELVED_OFFLOADED')
 
 
 # ------------------------------------------------------------------------------------------------ idempotence
@@ -342,35 +343,35 @@ def test_shelve_may_end_offloaded():
     ],
 )
 def test_when_already_done(action, current, args, facts, kind):
-    assert A.plan_action(server(**current), action, args, facts).kind == kind
+    assert P.plan_action(server(**current), action, args, facts).kind == kind
 
 
 @pytest.mark.parametrize(
     'action', ['reboot', 'rebuild', 'create_image', 'backup', 'change_password', 'add_fixed_ip', 'trigger_crash_dump']
 )
 def test_never_noop_actions_say_so_and_act_twice(action):
-    assert A.ACTIONS[action].never_noop
+    assert T.ACTIONS[action].never_noop
     args, facts = SETUP.get(action, ({}, {}))
-    plan = A.plan_action(server('ACTIVE'), action, args, facts)
-    again = A.plan_action(dict(plan.after), action, args, facts)
+    plan = P.plan_action(server('ACTIVE'), action, args, facts)
+    again = P.plan_action(dict(plan.after), action, args, facts)
     assert plan.kind == again.kind == 'action'
 
 
 def test_lock_with_a_new_reason_unlocks_first():
-    plan = A.plan_action(server(is_locked=True, locked_reason='old'), 'lock', {'locked_reason': 'new'})
+    plan = P.plan_action(server(is_locked=True, locked_reason='old'), 'lock', {'locked_reason': 'new'})
     assert [c.method for c in plan.calls] == ['unlock_server', 'lock_server']
     assert plan.calls[1].kwargs == {'locked_reason': 'new'}
     assert plan.after['locked_reason'] == 'new'
 
 
 def test_force_delete_of_a_gone_server_is_a_no_op():
-    plan = A.plan_action(None, 'force_delete', {'server': 'web1'})
+    plan = P.plan_action(None, 'force_delete', {'server': 'web1'})
     assert plan.kind == 'none'
 
 
 def test_a_missing_server_fails_for_other_actions():
     with pytest.raises(ComputeError, match='Server web1 not found'):
-        A.plan_action(None, 'stop', {'server': 'web1'})
+        P.plan_action(None, 'stop', {'server': 'web1'})
 
 
 # ------------------------------------------------------------------------------------------------ refusals
@@ -452,7 +453,7 @@ def test_a_missing_server_fails_for_other_actions():
 )
 def test_not_allowed_now_is_one_line(action, current, args, facts, message):
     with pytest.raises(ComputeError) as err:
-        A.plan_action(server(**current), action, args, facts)
+        P.plan_action(server(**current), action, args, facts)
     assert err.value.msg == message
 
 
@@ -478,16 +479,16 @@ def test_locked_servers(action, locked_ok):
         args = {'state': 'error'}
     current = server('ACTIVE', is_locked=True, locked_reason='m')
     if locked_ok:
-        assert A.plan_action(current, action, args, facts).kind == 'action'
+        assert P.plan_action(current, action, args, facts).kind == 'action'
     else:
         with pytest.raises(ComputeError, match='it is locked'):
-            A.plan_action(current, action, args, facts)
+            P.plan_action(current, action, args, facts)
         # Admins are not held back by a lock.
-        assert A.plan_action(current, action, args, dict(facts, is_admin=True)).kind == 'action'
+        assert P.plan_action(current, action, args, dict(facts, is_admin=True)).kind == 'action'
 
 
 def test_a_state_action_already_done_on_a_locked_server_is_still_a_no_op():
-    assert A.plan_action(server('SHUTOFF', is_locked=True), 'stop', {}, {}).kind == 'none'
+    assert P.plan_action(server('SHUTOFF', is_locked=True), 'stop', {}, {}).kind == 'none'
 
 
 # ------------------------------------------------------------------------------------------------ requests
@@ -669,21 +670,21 @@ REQUESTS = [
 @pytest.mark.parametrize('action,args,facts,expected', REQUESTS)
 def test_requests(action, args, facts, expected):
     action, _at, status = action.partition('@')
-    plan = A.plan_action(server(status or 'ACTIVE', is_locked=action == 'unlock'), action, args, facts)
+    plan = P.plan_action(server(status or 'ACTIVE', is_locked=action == 'unlock'), action, args, facts)
     assert [(c.via, c.method, c.kwargs, c.microversion) for c in plan.calls] == expected
 
 
 def test_every_action_has_a_request_row():
     covered = set(row[0].partition('@')[0] for row in REQUESTS)
-    assert covered == set(A.ACTIONS)
+    assert covered == set(T.ACTIONS)
 
 
-@pytest.mark.parametrize('action', sorted(n for n, s in A.ACTIONS.items() if s.read_only))
+@pytest.mark.parametrize('action', sorted(n for n, s in T.ACTIONS.items() if s.read_only))
 def test_read_only_actions_never_change(action):
     for status in STATUSES:
-        plan = A.plan_action(server(status, is_locked=True), action, {})
+        plan = P.plan_action(server(status, is_locked=True), action, {})
         assert plan.kind == 'read' and not plan.changed
-        assert A.ACTIONS[action].result_key
+        assert T.ACTIONS[action].result_key
 
 
 # ------------------------------------------------------------------------------------------------ options
@@ -702,7 +703,7 @@ def test_read_only_actions_never_change(action):
     ],
 )
 def test_action_args(params, expected):
-    action, args = A.action_args(dict(params, server='web1'))
+    action, args = P.action_args(dict(params, server='web1'))
     args.pop('server')
     assert (action, args) == expected
 
@@ -728,12 +729,12 @@ def test_action_args(params, expected):
 )
 def test_bad_option_combinations_fail_with_one_line(params, message):
     with pytest.raises(ComputeError) as err:
-        A.action_args(dict(params, server='web1'))
+        P.action_args(dict(params, server='web1'))
     assert err.value.msg == message
 
 
 def test_required_if_comes_from_the_table():
-    rules = dict((rule[1], rule[2]) for rule in A.required_if())
+    rules = dict((rule[1], rule[2]) for rule in T.required_if())
     assert rules['rebuild'] == ['image']
     assert rules['backup'] == ['backup_type', 'image_name', 'rotation']
     assert 'reboot' not in rules
@@ -766,19 +767,19 @@ def test_required_if_comes_from_the_table():
 def test_status_transitions(start, target, steps):
     if steps is None:
         with pytest.raises(ComputeError) as err:
-            A.plan_status_transition(start, target)
+            P.plan_status_transition(start, target)
         assert '\n' not in err.value.msg
     else:
-        assert A.plan_status_transition(server(start), target.lower()) == steps
-        assert A.plan_status_transition(start, target) == steps
+        assert P.plan_status_transition(server(start), target.lower()) == steps
+        assert P.plan_status_transition(start, target) == steps
 
 
 def test_transition_steps_are_each_allowed_where_the_previous_one_leads():
     for start in ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'SHELVED', 'SHELVED_OFFLOADED', 'RESCUE'):
         for target in ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'SHELVED', 'SHELVED_OFFLOADED'):
             current = server(start)
-            for step in A.plan_status_transition(current, target):
-                plan = A.plan_action(current, step, {})
+            for step in P.plan_status_transition(current, target):
+                plan = P.plan_action(current, step, {})
                 assert plan.kind == 'action'
                 current = plan.after
             assert current['status'] == target
@@ -789,7 +790,7 @@ def test_transition_steps_are_each_allowed_where_the_previous_one_leads():
 
 def after_post(action, status, **extra):
     args, facts = SETUP.get(action, ({}, {}))
-    return A.plan_action(server(status), action, args, facts), server(status, **extra)
+    return P.plan_action(server(status), action, args, facts), server(status, **extra)
 
 
 @pytest.mark.parametrize(
@@ -840,7 +841,7 @@ def after_post(action, status, **extra):
 )
 def test_is_settled(action, start, seen, settled):
     plan = after_post(action, start)[0]
-    assert A.is_settled(plan, server(**dict({'status': start}, **seen))) is settled
+    assert P.is_settled(plan, server(**dict({'status': start}, **seen))) is settled
 
 
 @pytest.mark.parametrize(
@@ -855,23 +856,23 @@ def test_is_settled(action, start, seen, settled):
     ],
 )
 def test_evacuate_waits_for_the_new_host(seen, settled, stuck):
-    plan = A.plan_action(server('ACTIVE'), 'evacuate', {'host': 'compute2'}, {'microversion': '2.100'})
+    plan = P.plan_action(server('ACTIVE'), 'evacuate', {'host': 'compute2'}, {'microversion': '2.100'})
     assert plan.expect == {'moved_from': 'compute1'}
-    assert A.is_settled(plan, server(**seen)) is settled
-    assert A.is_stuck(plan, server(**seen)) is stuck
+    assert P.is_settled(plan, server(**seen)) is settled
+    assert P.is_stuck(plan, server(**seen)) is stuck
 
 
 def test_moves_of_a_server_whose_host_is_hidden_wait_on_task_state_only():
-    plan = A.plan_action(server('ACTIVE', compute_host=None), 'live_migrate', {})
+    plan = P.plan_action(server('ACTIVE', compute_host=None), 'live_migrate', {})
     assert plan.expect == {}
-    assert A.is_settled(plan, server('ACTIVE', compute_host=None))
+    assert P.is_settled(plan, server('ACTIVE', compute_host=None))
 
 
 def test_force_delete_settles_when_the_server_is_gone():
-    plan = A.plan_action(server('SOFT_DELETED'), 'force_delete')
-    assert not A.is_settled(plan, server('SOFT_DELETED'))
-    assert A.is_settled(plan, None)
-    assert A.wait_failure(plan, None) is None
+    plan = P.plan_action(server('SOFT_DELETED'), 'force_delete')
+    assert not P.is_settled(plan, server('SOFT_DELETED'))
+    assert P.is_settled(plan, None)
+    assert P.wait_failure(plan, None) is None
 
 
 @pytest.mark.parametrize(
@@ -891,8 +892,8 @@ def test_force_delete_settles_when_the_server_is_gone():
 )
 def test_wait_failure(action, start, seen, message):
     args = {'state': 'error'} if action == 'reset_state' else {}
-    plan = A.plan_action(server(start), action, args)
-    assert A.wait_failure(plan, None if seen is None else server(**seen)) == message
+    plan = P.plan_action(server(start), action, args)
+    assert P.wait_failure(plan, None if seen is None else server(**seen)) == message
 
 
 @pytest.mark.parametrize(
@@ -921,8 +922,8 @@ def test_wait_failure(action, start, seen, message):
 )
 def test_outcome_error(action, start, args, seen, message):
     base, facts = SETUP.get(action, ({}, {}))
-    plan = A.plan_action(server(start), action, dict(base, **args), facts)
-    assert A.outcome_error(plan, server(**seen)) == message
+    plan = P.plan_action(server(start), action, dict(base, **args), facts)
+    assert P.outcome_error(plan, server(**seen)) == message
 
 
 def test_new_instance_action_ignores_what_was_there_before():
@@ -930,9 +931,9 @@ def test_new_instance_action_ignores_what_was_there_before():
         {'action': 'live-migration', 'request_id': 'req-new'},
         {'action': 'live-migration', 'request_id': 'req-old'},
     ]
-    assert A.new_instance_action({'req-old'}, actions, 'live-migration')['request_id'] == 'req-new'
-    assert A.new_instance_action({'req-old', 'req-new'}, actions, 'live-migration') is None
-    assert A.new_instance_action(set(), actions, 'migrate') is None
+    assert P.new_instance_action({'req-old'}, actions, 'live-migration')['request_id'] == 'req-new'
+    assert P.new_instance_action({'req-old', 'req-new'}, actions, 'live-migration') is None
+    assert P.new_instance_action(set(), actions, 'migrate') is None
 
 
 @pytest.mark.parametrize(
@@ -988,7 +989,7 @@ def test_new_instance_action_ignores_what_was_there_before():
     ],
 )
 def test_instance_action_error(record, message):
-    assert A.instance_action_error(record) == message
+    assert P.instance_action_error(record) == message
 
 
 # ------------------------------------------------------------------------------------------- predictions and secrets
@@ -996,9 +997,9 @@ def test_instance_action_error(record, message):
 
 def test_rebuild_prediction_and_diff_view_hold_no_secret():
     args = {'image': 'tiny-alt', 'admin_password': 'S3cret!', 'user_data': 'password: S3cret!', 'new_name': 'web2'}
-    plan = A.plan_action(server(), 'rebuild', args, {'image': {'id': 'img-alt'}})
+    plan = P.plan_action(server(), 'rebuild', args, {'image': {'id': 'img-alt'}})
     assert plan.after['image'] == {'id': 'img-alt'} and plan.after['name'] == 'web2'
-    for shown in (plan.after, A.action_view(plan.after), A.action_view(plan.before)):
+    for shown in (plan.after, P.action_view(plan.after), P.action_view(plan.before)):
         assert 'S3cret!' not in repr(shown)
 
 
@@ -1020,5 +1021,5 @@ def test_rebuild_prediction_and_diff_view_hold_no_secret():
     ],
 )
 def test_predicted_view(action, args, facts, field, value):
-    plan = A.plan_action(server(), action, args, facts)
-    assert A.action_view(plan.after)[field] == value
+    plan = P.plan_action(server(), action, args, facts)
+    assert P.action_view(plan.after)[field] == value

@@ -21,7 +21,7 @@ import requests  # noqa: E402
 from openstack.compute.v2 import _proxy  # noqa: E402
 from openstack.compute.v2 import server as sdk_server  # noqa: E402
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions, _sdk  # noqa: E402
+from ansible_collections.stackops.compute.plugins.module_utils import _action_plan, _apply_actions, _sdk  # noqa: E402
 
 SID = '11111111-1111-4111-8111-111111111111'
 # The compute microversion the fake cloud negotiates for SDK resources.
@@ -117,7 +117,7 @@ def server(status):
     ],
 )
 def test_action_requests_on_the_wire(sent, action, status, args, facts, body, microversion):
-    plan = _actions.plan_action(server(status), action, args, facts)
+    plan = _action_plan.plan_action(server(status), action, args, facts)
     cloud = _sdk.Cloud(Conn())
     for call in plan.calls:
         _apply_actions.send(cloud, SID, call, action)
@@ -126,7 +126,7 @@ def test_action_requests_on_the_wire(sent, action, status, args, facts, body, mi
 
 def test_lock_with_a_new_reason_on_the_wire(sent):
     current = dict(server('ACTIVE'), is_locked=True, locked_reason='old')
-    plan = _actions.plan_action(current, 'lock', {'locked_reason': 'new'})
+    plan = _action_plan.plan_action(current, 'lock', {'locked_reason': 'new'})
     cloud = _sdk.Cloud(Conn())
     for call in plan.calls:
         _apply_actions.send(cloud, SID, call, 'lock')

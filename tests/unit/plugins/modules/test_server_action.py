@@ -13,7 +13,7 @@ import copy
 import pytest
 from ansible.module_utils.common import warnings
 
-from ansible_collections.stackops.compute.plugins.module_utils import _actions, _apply_actions, _sdk
+from ansible_collections.stackops.compute.plugins.module_utils import _action_table, _apply_actions, _sdk
 from ansible_collections.stackops.compute.plugins.modules import server_action
 from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_module
 
@@ -244,7 +244,7 @@ CHECK_MODE_CASES = [
 
 
 def test_check_mode_cases_cover_every_action_that_changes_something():
-    changing = set(n for n, s in _actions.ACTIONS.items() if not s.read_only)
+    changing = set(n for n, s in _action_table.ACTIONS.items() if not s.read_only)
     # clear_password and remove_floating_ip are no-ops on the fake server; they are covered below.
     assert changing - set(c[0] for c in CHECK_MODE_CASES) == {'clear_password', 'remove_floating_ip'}
 
@@ -446,8 +446,8 @@ def test_documented_choices_are_the_table():
 
     doc = yaml.safe_load(server_action.DOCUMENTATION)
     choices = set(doc['options']['action']['choices'])
-    assert choices == set(_actions.ACTION_NAMES) | set(_actions.ACTION_ALIASES)
+    assert choices == set(_action_table.ACTION_NAMES) | set(_action_table.ACTION_ALIASES)
     documented = set(doc['options']) - {'action', 'all_projects', 'server', 'servers', 'concurrency'}
-    assert documented == set(_actions.ACTION_OPTIONS)
-    for name in _actions.ACTION_NAMES:
+    assert documented == set(_action_table.ACTION_OPTIONS)
+    for name in _action_table.ACTION_NAMES:
         assert 'V(%s)' % name in ' '.join(doc['options']['action']['description']), name
