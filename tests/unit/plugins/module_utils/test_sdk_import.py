@@ -19,7 +19,7 @@ import pytest
 
 pytest.importorskip('openstack')
 
-SDK = 'ansible_collections.stackops.compute.plugins.module_utils._sdk'
+SDK = 'ansible_collections.stackops.compute.plugins.module_utils._sdk_base'
 
 
 def fresh(code):
