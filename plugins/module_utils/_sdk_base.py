@@ -15,97 +15,17 @@ __metaclass__ = type
 
 import contextlib
 import gc
-import importlib
 import re
-import sys
 import traceback
-import types
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-
-# The services the collection talks to. openstacksdk's Connection class carries a descriptor for each of
-# the ~25 services it knows, each importing its proxy; the connection of a module process gets these four
-# only, which takes about 12 % (0.04 s of CPU) off importing openstacksdk (see "Where the time goes" in
-# docs/performance.md).
-SDK_SERVICES = {
-    'compute': 'ComputeService',
-    'identity': 'IdentityService',
-    'image': 'ImageService',
-    'network': 'NetworkService',
-}
-
-# The cloud-layer mixins Connection inherits for services the collection never calls (its calls go
-# through the proxies of the four services above). Each imports its service's resources; empty classes
-# stand in for them, another ~10 % of the import.
-UNUSED_CLOUD_MIXINS = {
-    'openstack.cloud._accelerator': 'AcceleratorCloudMixin',
-    'openstack.cloud._baremetal': 'BaremetalCloudMixin',
-    'openstack.cloud._block_storage': 'BlockStorageCloudMixin',
-    'openstack.cloud._coe': 'CoeCloudMixin',
-    'openstack.cloud._dns': 'DnsCloudMixin',
-    'openstack.cloud._object_store': 'ObjectStoreCloudMixin',
-    'openstack.cloud._orchestration': 'OrchestrationCloudMixin',
-    'openstack.cloud._shared_file_system': 'SharedFileSystemCloudMixin',
-}
-
-
-def _stand_in(module_name, build):
-    """Put a module in ``sys.modules`` whose attributes ``build(name)`` makes when first asked for."""
-    shim = types.ModuleType(module_name)
-
-    def attribute(name):
-        value = build(name)
-        setattr(shim, name, value)
-        return value
-
-    shim.__getattr__ = attribute
-    sys.modules[module_name] = shim
-
-
-def _lighter_sdk(services=None, mixins=None):
-    """Stand in for ``openstack._services_mixin`` and the unused cloud-layer mixins before openstacksdk is
-    first imported: ``import openstack`` then builds Connection from what the collection uses."""
-    if 'openstack' in sys.modules or 'openstack._services_mixin' in sys.modules:
-        return
-
-    def services_mixin(name):
-        if name != 'ServicesMixin':
-            raise AttributeError(name)
-        attrs = {}
-        for service_type, class_name in (services or SDK_SERVICES).items():
-            described = importlib.import_module('openstack.%s.%s_service' % (service_type, service_type))
-            attrs[service_type] = getattr(described, class_name)(service_type=service_type)
-        return type('ServicesMixin', (object,), attrs)
-
-    _stand_in('openstack._services_mixin', services_mixin)
-    for module_name, class_name in (UNUSED_CLOUD_MIXINS if mixins is None else mixins).items():
-        _stand_in(module_name, lambda name, wanted=class_name: _empty_class(name, wanted))
-
-
-def _empty_class(name, wanted):
-    if name != wanted:
-        raise AttributeError(name)
-    return type(name, (object,), {})
-
-
-def _forget_sdk():
-    for name in [n for n in sys.modules if n == 'openstack' or n.startswith('openstack.')]:
-        del sys.modules[name]
-
 
 # Importing openstacksdk makes a few hundred thousand objects, none of them garbage, and Python's cyclic
 # garbage collector would walk them over and over while they are made (about 0.03 s of a task).
 _collecting = gc.isenabled()
 gc.disable()
 try:
-    _lighter_sdk()
-    try:
-        importlib.import_module('openstack')
-    except Exception:
-        # An openstacksdk laid out differently from the ones this was measured with (or none at all: then
-        # the second import fails the same way): import all of it.
-        _forget_sdk()
-        importlib.import_module('openstack')
+    # The package imports all of openstacksdk (openstack.connection and every service it knows).
     from keystoneauth1 import exceptions as ksa_exc
     from openstack import exceptions as sdk_exc
 
