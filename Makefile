@@ -29,4 +29,4 @@ venvs lint format units sanity integration ecosystem docs cloud down demo:
 # `make test`): make bench ROUNDS=1 BENCH_SCENARIOS=create10,rerun. See tests/bench/run-bench.
 bench:
 	@ROUNDS='$(ROUNDS)' BENCH_SCENARIOS='$(BENCH_SCENARIOS)' BENCH_CLIENTS='$(BENCH_CLIENTS)' \
-		BENCH_LIST_SIZES='$(BENCH_LIST_SIZES)' tests/bench/run-bench
+		BENCH_LIST_SIZES='$(BENCH_LIST_SIZES)' BENCH_INVENTORY_SIZES='$(BENCH_INVENTORY_SIZES)' tests/bench/run-bench

@@ -229,6 +229,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._errors import Co
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_inventory import (
     HAS_SDK,
     CloudsConfig,
+    route_sdk_logs,
     unreadable_config,
 )
 
@@ -278,6 +279,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(
                 '%s needs the Python library openstacksdk where Ansible runs (pip install openstacksdk).' % self.NAME
             )
+        route_sdk_logs(debug=self.display.verbosity > 3)
         regions = self._cached_regions(path, cache)
         policy = _inventory.AddressPolicy(
             private=self.get_option('private'),

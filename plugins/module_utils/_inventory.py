@@ -151,20 +151,22 @@ def name_hosts(servers: list, by_id: bool = False):
     notes = []
     unique = []
     first_seen = {}
+    twice = collections.OrderedDict()
     for server in servers:
         server_id = server.get('id')
         if server_id in first_seen:
-            first = _where(first_seen[server_id])
-            notes.append(
-                (
-                    'warning',
-                    'Server %s (%s) is listed by %s and by %s: its host takes its variables from %s.'
-                    % (server.get('name'), server_id, first, _where(server), first),
-                )
-            )
+            twice.setdefault((_where(first_seen[server_id]), _where(server)), []).append(server.get('name') or server_id)
             continue
         first_seen[server_id] = server
         unique.append(server)
+    for (first, again), names in twice.items():
+        notes.append(
+            (
+                'warning',
+                '%d server(s) listed by %s are listed by %s too (%s): their hosts take their variables from %s.'
+                % (len(names), first, again, _some(names), first),
+            )
+        )
     counts = collections.Counter(s.get('name') for s in unique)
     ids = set(first_seen)
     shared = set()
@@ -187,6 +189,12 @@ def name_hosts(servers: list, by_id: bool = False):
             )
         )
     return hosts, notes
+
+
+def _some(names: list, shown: int = 3) -> str:
+    if len(names) <= shown:
+        return ', '.join(names)
+    return '%s and %d more' % (', '.join(names[:shown]), len(names) - shown)
 
 
 def _where(server: dict) -> str:

@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import copy
 import json
+import logging
+import sys
 
 # An inventory plugin runs inside Ansible's own process, beside other plugins that may use openstacksdk
 # (openstack.cloud's inventory plugin, lookups). They need the whole SDK: import it before _sdk would import
@@ -37,7 +39,22 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     version_cache,
 )
 
-__all__ = ['HAS_SDK', 'SDK_IMPORT_ERROR', 'CloudsConfig', 'InventoryCloud', 'ServerShaper']
+__all__ = ['HAS_SDK', 'SDK_IMPORT_ERROR', 'CloudsConfig', 'InventoryCloud', 'ServerShaper', 'route_sdk_logs']
+
+
+def route_sdk_logs(debug=False):
+    """openstacksdk's and keystoneauth's log: to stderr with ``debug`` (-vvvv), else nowhere.
+
+    An inventory runs in Ansible's own process, where Python prints any library warning without a handler
+    (keystoneauth's "Retrying in 0.5s", for one) to stderr, in the middle of ansible-inventory's output.
+    """
+    if debug:
+        openstack.enable_logging(debug=True, stream=sys.stderr)
+        return
+    for name in ('keystoneauth', 'openstack'):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 def _config_class():

@@ -36,6 +36,8 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import inventory  # noqa: E402  (tests/bench/inventory.py, next to this file)
+
 SERVICES = ('keystone', 'nova-api', 'neutron', 'glance', 'placement')
 SHORT = {
     'keystone': 'identity',
@@ -57,7 +59,7 @@ MUTATE_NAMES = ['srv-%02d' % i for i in range(10)]
 BACKUP_KEY = 'bench_backup'
 BACKUP_COUNT = 20
 ACT_COUNT = 50
-QUICK = ('trivial', 'list', 'info200')
+QUICK = ('trivial', 'list', 'info200', 'inventory')
 QUICK_ROUNDS = 5
 
 
@@ -96,6 +98,13 @@ SCENARIOS = [
         ('ours', 'theirs', 'floor'),
         'info',
         'server_info by one name in a project of N (the largest size)',
+    ),
+    Scenario(
+        'inventory',
+        'pop',
+        ('ours', 'theirs', 'floor'),
+        'inventory',
+        'ansible-inventory --list of a project of N (the inventory plugins; the floor lists as for list)',
     ),
 ]
 BY_NAME = dict((s.name, s) for s in SCENARIOS)
@@ -402,6 +411,7 @@ class Runner:
         )
         self.steps = os.path.join(work, 'steps')
         os.makedirs(self.steps, exist_ok=True)
+        self.sources = inventory.write_sources(work, 'pop')
 
     def run(self, scenario, client, rnd, cloud, extra):
         marker = '%s.%s.%s.r%d' % (self.rid, scenario.name, client, rnd)
@@ -412,7 +422,10 @@ class Runner:
             STACKOPS_BENCH_RSS=base + '.rss',
             STACKOPS_BENCH_RESULT=base + '.result.json',
         )
-        if client == 'floor':
+        if scenario.name == 'inventory' and client != 'floor':
+            env.update(inventory.environment())
+            cmd = inventory.command(self.args.venv, self.sources[client], base + '.inventory.json', base + '.rss')
+        elif client == 'floor':
             cmd = [
                 '/usr/bin/time',
                 '-o',
@@ -460,7 +473,12 @@ class Runner:
                 rss = [int(line) for line in handle.read().split() if line.isdigit()]
         sample['rss_mb'] = round(max(rss) / 1024.0, 1) if rss else None
         sample['processes'] = len(rss)
-        if client == 'floor':
+        if scenario.name == 'inventory' and client != 'floor':
+            sample.update(changed=None, servers=inventory.count_hosts(base + '.inventory.json'), failed=int(rc != 0))
+            if rc == 0 and sample['servers'] != extra.get('size'):
+                rc = sample['rc'] = 1
+                sample['error'] = 'listed %s hosts, the project has %s servers' % (sample['servers'], extra.get('size'))
+        elif client == 'floor':
             sample['changed'] = None
             if rc == 0:
                 with open(base + '.log') as handle:
@@ -481,7 +499,7 @@ class Runner:
             )
         else:
             sample.update(changed=None, servers=None, failed=1)
-        if rc != 0:
+        if rc != 0 and not sample.get('error'):
             with open(base + '.log') as handle:
                 tail = handle.read().splitlines()[-6:]
             sample['error'] = ' | '.join(line.strip() for line in tail if line.strip())[-600:]
@@ -573,6 +591,7 @@ def run(args):
     scenarios = selected(os.environ.get('BENCH_SCENARIOS'), [s.name for s in SCENARIOS], 'scenario')
     clients = selected(os.environ.get('BENCH_CLIENTS'), CLIENTS, 'client')
     sizes = sorted(set(int(s) for s in (os.environ.get('BENCH_LIST_SIZES') or '50 100 200').split()))
+    inventory_sizes = inventory.sizes(os.environ)
     fleet_ok, fleet_why = fleet_available(args.root)
     if 'fleet' in clients and not fleet_ok:
         say('fleet form not available (%s): its rows are skipped' % fleet_why)
@@ -599,6 +618,7 @@ def run(args):
         'started': stamp,
         'rounds': rounds,
         'sizes': sizes,
+        'inventory_sizes': inventory_sizes if 'inventory' in scenarios else [],
         'clients': CLIENT_TITLES,
         'versions': versions(args),
         'load_before': os.getloadavg(),
@@ -627,7 +647,7 @@ def run(args):
         )
         cloud.create(project_roles)
         runner = Runner(args, rid, work, os.environ['STACKOPS_CLOUD_HOME'])
-        measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, fleet_why)
+        measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, fleet_why, inventory_sizes)
     except KeyboardInterrupt:
         report['notes'].append('interrupted')
         say('interrupted: cleaning up')
@@ -646,7 +666,7 @@ def run(args):
     return 1 if any(r.get('failed_rounds') for r in report['results']) else 0
 
 
-def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, fleet_why):
+def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, fleet_why, inventory_sizes=()):
     # Read-only scenarios take seconds: more rounds for them steady the medians on a busy machine.
     quick_rounds = max(rounds, QUICK_ROUNDS)
 
@@ -710,19 +730,20 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
                 cloud.ensure(client, MUTATE_NAMES, state[client], 'none')
 
     # One project, filled to each size in turn: listing, and at 50 servers acting on all and backups.
-    pop = [BY_NAME[n] for n in ('list', 'act50', 'backup20', 'info200') if wanted(n)]
+    pop = [BY_NAME[n] for n in ('list', 'act50', 'backup20', 'info200', 'inventory') if wanted(n)]
     if pop:
         steps = []
-        for size in sizes:
+        for size in sorted(set(sizes) | set(inventory_sizes if wanted('inventory') else ())):
             steps.append(
                 (
                     size,
                     [
                         s
                         for s in pop
-                        if s.name == 'list'
+                        if (s.name == 'list' and size in sizes)
                         or (s.name in ('act50', 'backup20') and size == ACT_COUNT)
                         or (s.name == 'info200' and size == sizes[-1])
+                        or (s.name == 'inventory' and size in inventory_sizes)
                     ],
                 )
             )
@@ -734,6 +755,8 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
                 continue
             names = cloud.fill('pop', size, BACKUP_COUNT)
             chosen = dict((s.name, clients_of(s)) for s in step)
+            if 'inventory' in chosen:
+                chosen['inventory'] = inventory.clients_at(size, chosen['inventory'])
             samples = dict((s.name, dict((c, []) for c in chosen[s.name])) for s in step)
             for rnd in range(1, quick_rounds + 1):
                 for scenario in step:
@@ -741,8 +764,8 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
                         continue
                     for client in chosen[scenario.name]:
                         extra = {'floor': scenario.tag}
-                        if scenario.name == 'list':
-                            extra.update(floor='list')
+                        if scenario.name in ('list', 'inventory'):
+                            extra.update(floor='list', size=size)
                         elif scenario.name == 'info200':
                             server = names[len(names) // 2]
                             extra.update(server=server, floor='info', floor_args=[server])
@@ -758,7 +781,9 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
                             cloud.delete_images('pop')
             for scenario in step:
                 for client, got in samples[scenario.name].items():
-                    record(scenario, client, got, size=size if scenario.name in ('list', 'info200') else None)
+                    record(
+                        scenario, client, got, size=size if scenario.name in ('list', 'info200', 'inventory') else None
+                    )
 
 
 def restore_active(cloud, names):
@@ -986,6 +1011,7 @@ def targets(report):
             )
     else:
         add('listing linear in N', '-', None)
+    inventory.target_rows(get, ratio, report, add)
     trivial, noop = get('trivial', 'ours'), get('trivial', 'noop')
     if trivial:
         task = (trivial.get('task_seconds') or {}).get('median')

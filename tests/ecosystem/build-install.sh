@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the release tarball with ansible-galaxy, install it into an empty collections path, and check what a
-# user gets: the files a release needs and no build debris, every module, role and filter rendered by
-# ansible-doc from the installed copy with its EXAMPLES, the option aliases the migration guide promises, and
-# the playbooks loadable by FQCN. Every problem is listed before the check fails.
+# user gets: the files a release needs and no build debris, every module, role, filter and inventory plugin
+# rendered by ansible-doc from the installed copy with its EXAMPLES, the option aliases the migration guide
+# promises, and the playbooks loadable by FQCN. Every problem is listed before the check fails.
 set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -72,7 +72,7 @@ EOF
 
 build_install_body() {
   local name file version manifest_version
-  local -a modules roles filters playbooks=()
+  local -a modules roles filters inventories playbooks=()
   make_work build-install
   build_and_install "$WORK"
   export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS_PATH
@@ -96,16 +96,21 @@ build_install_body() {
   mapfile -t modules < <(collection_modules)
   mapfile -t roles < <(collection_roles)
   mapfile -t filters < <(listed filter)
+  mapfile -t inventories < <(listed inventory)
   ((${#modules[@]})) || problem 'no module in plugins/modules'
   [[ "$(listed module)" == "$(printf '%s\n' "${modules[@]}" | sort)" ]] ||
     problem "ansible-doc lists modules '$(listed module | tr '\n' ' ')', plugins/modules has '${modules[*]}'"
   if compgen -G "$ROOT/plugins/filter/*.py" >/dev/null && ((${#filters[@]} == 0)); then
     problem 'plugins/filter has files, but ansible-doc lists no filter'
   fi
+  if compgen -G "$ROOT/plugins/inventory/*.py" >/dev/null && ((${#inventories[@]} == 0)); then
+    problem 'plugins/inventory has files, but ansible-doc lists no inventory plugin'
+  fi
 
   for name in "${modules[@]}"; do doc_renders module "$name"; done
   for name in "${roles[@]}"; do doc_renders role "$name"; done
   for name in "${filters[@]}"; do doc_renders filter "$name"; done
+  for name in "${inventories[@]}"; do doc_renders inventory "$name"; done
 
   check_guide_aliases "$ROOT/docs/docsite/rst/migrating_from_openstack_cloud.rst"
 
@@ -123,7 +128,7 @@ build_install_body() {
     printf '  - %s\n' "${PROBLEMS[@]}" >&2
     fail "${#PROBLEMS[@]} problem(s) with the installed collection (listed above)"
   fi
-  passed "$(basename "$TARBALL") installs; ansible-doc with EXAMPLES: ${#modules[@]} modules, ${#roles[@]} roles, ${#filters[@]} filters; ${#playbooks[@]} playbooks load by FQCN"
+  passed "$(basename "$TARBALL") installs; ansible-doc with EXAMPLES: ${#modules[@]} modules, ${#roles[@]} roles, ${#filters[@]} filters, ${#inventories[@]} inventory plugins; ${#playbooks[@]} playbooks load by FQCN"
 }
 
 run_check build-install build_install_body

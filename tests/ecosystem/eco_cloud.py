@@ -12,6 +12,9 @@ application credential that the second run uses.
     python eco_cloud.py appcred-create SOURCE_CLOUD NAME DEST   # prints the credential ID
     python eco_cloud.py appcred-delete SOURCE_CLOUD NAME
     python eco_cloud.py delete-servers SOURCE_CLOUD PREFIX      # servers a failed check left behind
+    python eco_cloud.py create-servers SOURCE_CLOUD PREFIX COUNT  # PREFIX-1..COUNT on network private, ACTIVE
+    python eco_cloud.py locked-servers SOURCE_CLOUD PREFIX      # "name locked" of each server named PREFIX*
+    python eco_cloud.py slices OUTPUT.json COUNT DEST           # AWX's job slices of an inventory update
 
 SOURCE_CLOUD is read from the clouds.yaml that OS_CLIENT_CONFIG_FILE names.
 """
@@ -20,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import sys
 
@@ -102,6 +106,44 @@ def delete_servers(source_name, prefix):
     print('deleted %d server(s) named %s*' % (len(leftovers), prefix))
 
 
+def create_servers(source_name, prefix, count):
+    conn = connect(source_name)
+    flavor = conn.compute.find_flavor('m1.tiny', ignore_missing=False)
+    image = conn.image.find_image('tiny', ignore_missing=False)
+    network = conn.network.find_network('private', ignore_missing=False)
+    servers = [
+        conn.compute.create_server(
+            name='%s-%d' % (prefix, i), flavor_id=flavor.id, image_id=image.id, networks=[{'uuid': network.id}]
+        )
+        for i in range(1, count + 1)
+    ]
+    for server in servers:
+        conn.compute.wait_for_server(server, wait=300)
+    print('created %d server(s) named %s-N' % (count, prefix))
+
+
+def locked_servers(source_name, prefix):
+    conn = connect(source_name)
+    for server in sorted(conn.compute.servers(), key=lambda s: s.name):
+        if server.name.startswith(prefix):
+            print('%s %s' % (server.name, 'locked' if server.is_locked else 'unlocked'))
+
+
+def slices(output, count, dest):
+    """Split the hosts of ``ansible-inventory --list --export`` output as AWX slices a job: every COUNT-th host
+    by name, starting with the first, the second... Each slice is an inventory file (the yaml plugin's JSON form)
+    with the hosts and their variables as exported (strings from the cloud stay marked unsafe)."""
+    with open(output) as handle:
+        exported = json.load(handle)
+    hostvars = exported['_meta']['hostvars']
+    names = sorted(hostvars)
+    for number in range(count):
+        hosts = dict((name, hostvars[name]) for name in names[number::count])
+        with open('%s-%d.json' % (dest, number + 1), 'w') as handle:
+            json.dump({'all': {'hosts': hosts}}, handle)
+        print('slice %d of %d: %s' % (number + 1, count, ' '.join(sorted(hosts))))
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else ''
     if command == 'awx-password' and len(argv) == 4:
@@ -112,6 +154,12 @@ def main(argv):
         appcred_delete(argv[2], argv[3])
     elif command == 'delete-servers' and len(argv) == 4 and len(argv[3]) >= 8:
         delete_servers(argv[2], argv[3])
+    elif command == 'create-servers' and len(argv) == 5:
+        create_servers(argv[2], argv[3], int(argv[4]))
+    elif command == 'locked-servers' and len(argv) == 4:
+        locked_servers(argv[2], argv[3])
+    elif command == 'slices' and len(argv) == 5:
+        slices(argv[2], int(argv[3]), argv[4])
     else:
         sys.exit(__doc__)
 

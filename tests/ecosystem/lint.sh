@@ -19,8 +19,8 @@ print(max(Version(str(version)), Version('1.0.0')))
 EOF
 }
 
-# Release the next version in a throwaway copy: its changelog must announce every module, role and filter
-# that no earlier release announced, so each needs version_added set to that release.
+# Release the next version in a throwaway copy: its changelog must announce every module, role, filter and
+# inventory plugin that no earlier release announced, so each needs version_added set to that release.
 changelog_lists_everything() {
   local preview=$WORK/changelog-preview version
   version=$(next_release_version)
@@ -38,6 +38,7 @@ def announced_in(release):
     names = {m['name'] for m in release.get('modules', [])}
     names |= {r['name'] for r in release.get('objects', {}).get('role', [])}
     names |= {f['name'] for f in release.get('plugins', {}).get('filter', [])}
+    names |= {i['name'] for i in release.get('plugins', {}).get('inventory', [])}
     return names
 
 
@@ -47,11 +48,12 @@ before = set().union(*[announced_in(release) for name, release in releases.items
 present = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(root, 'plugins/modules/*.py'))} - {'__init__'}
 present |= {os.path.basename(p) for p in glob.glob(os.path.join(root, 'roles/*')) if os.path.isdir(p)}
 present |= {os.path.basename(p)[:-4] for p in glob.glob(os.path.join(root, 'plugins/filter/*.yml'))}
+present |= {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(root, 'plugins/inventory/*.py'))} - {'__init__'}
 missing = sorted(present - now - before)
 for name in missing:
     print('changelog %s: %s is not announced as new; set version_added: %s in its documentation (for a role, '
           'in the main entry point of meta/argument_specs.yml)' % (version, name, version), file=sys.stderr)
-print('changelog %s announces %d new modules, roles and filters' % (version, len(now)), file=sys.stderr)
+print('changelog %s announces %d new modules, roles and plugins' % (version, len(now)), file=sys.stderr)
 sys.exit(1 if missing else 0)
 EOF
 }

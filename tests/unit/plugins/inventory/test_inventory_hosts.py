@@ -225,8 +225,23 @@ def test_the_same_server_from_two_clouds_is_one_host_with_a_warning():
     hosts, notes = name_hosts([server(ID1, 'web1', cloud='a'), server(ID1, 'web1', cloud='b')])
     assert names(hosts) == ['web1']
     assert hosts[0][1]['cloud']['name'] == 'a'
-    assert notes[0][0] == 'warning'
-    assert 'is listed by cloud a, region RegionOne and by cloud b, region RegionOne' in notes[0][1]
+    assert notes == [
+        (
+            'warning',
+            '1 server(s) listed by cloud a, region RegionOne are listed by cloud b, region RegionOne too (web1): '
+            'their hosts take their variables from cloud a, region RegionOne.',
+        )
+    ]
+
+
+def test_one_warning_for_a_project_listed_twice():
+    first = [server('id%d' % i, 'web%d' % i, cloud='a') for i in range(5)]
+    again = [server('id%d' % i, 'web%d' % i, cloud='b') for i in range(5)]
+    hosts, notes = name_hosts(first + again)
+    assert names(hosts) == ['web%d' % i for i in range(5)]
+    assert len(notes) == 1
+    assert '5 server(s) listed by cloud a, region RegionOne are listed by cloud b' in notes[0][1]
+    assert '(web0, web1, web2 and 2 more)' in notes[0][1]
 
 
 @pytest.mark.parametrize('order', list(itertools.permutations(range(4))))

@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: stackops.compute contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's inventory scenario (bench.py imports it): ``ansible-inventory --list`` of a project of N
+servers with this collection's inventory plugin and with openstack.cloud's, next to the floor script's listing.
+
+Both sources read the run's ``pop`` cloud with ``show_all: true`` (the benchmark's servers are booted without a
+network, so they have no address, and both plugins leave such servers out by default); everything else is each
+plugin's default. Their output goes to a file, whose hosts are counted: a step that lists fewer hosts than the
+project has servers fails.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+SOURCES = {
+    'ours': ('ours.openstack.yml', 'stackops.compute.openstack'),
+    'theirs': ('theirs.openstack.yml', 'openstack.cloud.openstack'),
+}
+DEFAULT_SIZES = '200 1000'
+# openstack.cloud's plugin at 1,000 servers adds minutes to a run and no target: it is measured up to this size.
+THEIRS_UP_TO = 200
+
+
+def sizes(environ):
+    return sorted(set(int(s) for s in (environ.get('BENCH_INVENTORY_SIZES') or DEFAULT_SIZES).split()))
+
+
+def write_sources(work, cloud):
+    """One inventory source per plugin, in the run's folder; returns {client: path}."""
+    paths = {}
+    for client, (name, plugin) in SOURCES.items():
+        path = os.path.join(work, name)
+        with open(path, 'w') as handle:
+            handle.write('plugin: %s\nonly_clouds: [%s]\nshow_all: true\n' % (plugin, cloud))
+        paths[client] = path
+    return paths
+
+
+def command(venv, source, output, rss):
+    """ansible-inventory --list of ``source`` into ``output``, its peak memory into ``rss``."""
+    return [
+        '/usr/bin/time',
+        '-o',
+        rss,
+        '-f',
+        '%M',
+        os.path.join(venv, 'bin', 'ansible-inventory'),
+        '-i',
+        source,
+        '--list',
+        '--output',
+        output,
+    ]
+
+
+def environment():
+    """Settings of the inventory steps: a source that fails fails the step."""
+    return {'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': 'true', 'ANSIBLE_INVENTORY_ENABLED': 'auto'}
+
+
+def count_hosts(output):
+    """The number of hosts in ansible-inventory's output, then the output is removed (it is megabytes)."""
+    try:
+        with open(output) as handle:
+            return len((json.load(handle).get('_meta') or {}).get('hostvars') or {})
+    except (OSError, ValueError):
+        return None
+    finally:
+        if os.path.exists(output):
+            os.remove(output)
+
+
+def clients_at(size, chosen):
+    return [c for c in chosen if c != 'theirs' or size <= THEIRS_UP_TO]
+
+
+def target_rows(get, ratio, report, add):
+    """The issue's targets for the inventory plugin, as rows of the report's target table."""
+    inventory_sizes = report.get('inventory_sizes') or []
+    small = [s for s in inventory_sizes if s <= THEIRS_UP_TO]
+    for size, other, label, limit in (
+        (small[-1] if small else None, 'theirs', "no slower than openstack.cloud's plugin", 1.0),
+        (inventory_sizes[-1] if inventory_sizes else None, 'floor', 'within 1.3× a plain openstacksdk listing', 1.3),
+    ):
+        ours, them = (get('inventory', 'ours', size), get('inventory', other, size)) if size else (None, None)
+        r = ratio(ours, them, 'wall')
+        measured = '-'
+        if r:
+            measured = '%.2f× (%.2f s vs %.2f s; %g vs %g requests)' % (
+                r,
+                ours['wall']['median'],
+                them['wall']['median'],
+                ours['requests']['median'],
+                them['requests']['median'],
+            )
+        add('ansible-inventory at %s servers %s' % (size or 'N', label), measured, None if r is None else r <= limit)
