@@ -224,14 +224,19 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
-from ansible_collections.stackops.compute.plugins.module_utils import _inventory, _inventory_read
-from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+# First: it imports the whole of openstacksdk, before the collection's other code could import the lighter
+# form that module processes use (this process is Ansible's own, shared with other plugins).
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_inventory import (
     HAS_SDK,
     CloudsConfig,
     route_sdk_logs,
+    server_query_names,
     unreadable_config,
 )
+
+# isort: split
+from ansible_collections.stackops.compute.plugins.module_utils import _inventory, _inventory_read
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 # From ansible-core 2.19 on, what an inventory plugin reads is never templated unless marked trusted; before,
 # every string had to be marked unsafe.
@@ -317,8 +322,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read_clouds(self):
         """The servers of every cloud region: (regions, whether every cloud was read)."""
         try:
-            from ansible_collections.stackops.compute.plugins.module_utils._sdk import server_query_names
-
             query = _inventory.plan_server_filters(self.get_option('server_filters'), server_query_names())
             config = CloudsConfig(self.get_option('clouds_yaml_path'))
         except ComputeError as exc:

@@ -155,7 +155,9 @@ def name_hosts(servers: list, by_id: bool = False):
     for server in servers:
         server_id = server.get('id')
         if server_id in first_seen:
-            twice.setdefault((_where(first_seen[server_id]), _where(server)), []).append(server.get('name') or server_id)
+            twice.setdefault((_where(first_seen[server_id]), _where(server)), []).append(
+                server.get('name') or server_id
+            )
             continue
         first_seen[server_id] = server
         unique.append(server)

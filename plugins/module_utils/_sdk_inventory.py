@@ -34,12 +34,21 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     Cloud,
     identity_v3_directly,
     sdk_errors,
+    server_query_names,
     server_to_dict,
     to_plain,
     version_cache,
 )
 
-__all__ = ['HAS_SDK', 'SDK_IMPORT_ERROR', 'CloudsConfig', 'InventoryCloud', 'ServerShaper', 'route_sdk_logs']
+__all__ = [
+    'HAS_SDK',
+    'SDK_IMPORT_ERROR',
+    'CloudsConfig',
+    'InventoryCloud',
+    'ServerShaper',
+    'route_sdk_logs',
+    'server_query_names',
+]
 
 
 def route_sdk_logs(debug=False):
