@@ -128,20 +128,25 @@ def install_theirs(wheel, dest):
     with open(os.path.join(root, 'MANIFEST.json')) as handle:
         version = json.load(handle)['collection_info']['version']
     # openstacksdk 4 no longer imports openstack.version with `import openstack`; openstack.cloud reads
-    # sdk.version.__version__ and every module fails. Only that read is changed.
-    path = os.path.join(root, 'plugins/module_utils/openstack.py')
-    with open(path) as handle:
-        text = handle.read()
-    old = 'sdk.version.__version__'
-    new = "importlib.import_module('openstack.version').__version__"
-    count = text.count(old)
-    if count:
-        with open(path, 'w') as handle:
-            handle.write(text.replace(old, new))
+    # sdk.version.__version__ (its modules) and openstack.version.__version__ (its inventory plugin), and
+    # fails. Only those reads are changed.
+    patched = []
+    for relative, old in (
+        ('plugins/module_utils/openstack.py', 'sdk.version.__version__'),
+        ('plugins/inventory/openstack.py', 'openstack.version.__version__'),
+    ):
+        path = os.path.join(root, relative)
+        with open(path) as handle:
+            text = handle.read()
+        count = text.count(old)
+        if count:
+            with open(path, 'w') as handle:
+                handle.write(text.replace(old, "__import__('openstack.version').version.__version__"))
+            patched.append('%s: %d' % (relative, count))
     note = (
-        'patched plugins/module_utils/openstack.py: %d read(s) of openstack.version (openstacksdk 4 does not '
-        'import that submodule with `import openstack`); nothing else changed' % count
-        if count
+        'patched the reads of openstack.version (openstacksdk 4 does not import that submodule with `import '
+        'openstack`) in %s; nothing else changed' % ', '.join(patched)
+        if patched
         else 'no openstack.version read to patch'
     )
     for name, value in (('VERSION', version), ('SOURCE', os.path.basename(wheel)), ('PATCHED', note)):
@@ -431,7 +436,7 @@ class Runner:
                 '-o',
                 base + '.rss',
                 '-f',
-                '%M',
+                inventory.TIME_FORMAT,
                 self.python,
                 os.path.join(HERE, 'floor.py'),
                 extra['floor'],
@@ -472,6 +477,7 @@ class Runner:
             with open(base + '.rss') as handle:
                 rss = [int(line) for line in handle.read().split() if line.isdigit()]
         sample['rss_mb'] = round(max(rss) / 1024.0, 1) if rss else None
+        sample['cpu'] = inventory.cpu_seconds(base + '.rss')
         sample['processes'] = len(rss)
         if scenario.name == 'inventory' and client != 'floor':
             sample.update(changed=None, servers=inventory.count_hosts(base + '.inventory.json'), failed=int(rc != 0))
@@ -825,6 +831,7 @@ def summarize(scenario, client, samples, size=None, note=None):
     row['changed'] = spread([s.get('changed') for s in ok])
     row['servers'] = spread([s.get('servers') for s in ok])
     row['rss_mb'] = spread([s.get('rss_mb') for s in ok])
+    row['cpu'] = spread([s.get('cpu') for s in ok])
     row['task_seconds'] = spread([s.get('task_seconds') for s in ok])
     median_sample = sorted(ok, key=lambda s: s['requests']['total'])[len(ok) // 2]
     row['by_service'] = median_sample['requests']['by_service']

@@ -16,12 +16,16 @@ __metaclass__ = type
 
 import json
 import os
+import re
 
 SOURCES = {
     'ours': ('ours.openstack.yml', 'stackops.compute.openstack'),
     'theirs': ('theirs.openstack.yml', 'openstack.cloud.openstack'),
 }
 DEFAULT_SIZES = '200 1000'
+# /usr/bin/time's record of a step: peak memory (kB, a number alone, as bench.py reads it) and the CPU seconds
+# of the process (user + system), which a busy machine changes less than the wall time.
+TIME_FORMAT = '%M cpu=%U+%S'
 # openstack.cloud's plugin at 1,000 servers adds minutes to a run and no target: it is measured up to this size.
 THEIRS_UP_TO = 200
 
@@ -48,7 +52,7 @@ def command(venv, source, output, rss):
         '-o',
         rss,
         '-f',
-        '%M',
+        TIME_FORMAT,
         os.path.join(venv, 'bin', 'ansible-inventory'),
         '-i',
         source,
@@ -75,6 +79,17 @@ def count_hosts(output):
             os.remove(output)
 
 
+def cpu_seconds(path):
+    """The CPU seconds /usr/bin/time recorded in ``path`` (TIME_FORMAT), or None."""
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    found = re.findall(r'cpu=([0-9.]+)\+([0-9.]+)', text)
+    return round(sum(float(u) + float(s) for u, s in found), 2) if found else None
+
+
 def clients_at(size, chosen):
     return [c for c in chosen if c != 'theirs' or size <= THEIRS_UP_TO]
 
@@ -98,4 +113,10 @@ def target_rows(get, ratio, report, add):
                 ours['requests']['median'],
                 them['requests']['median'],
             )
+            if ours.get('cpu') and them.get('cpu'):
+                measured += '; CPU %.2f s vs %.2f s (%.2f×)' % (
+                    ours['cpu']['median'],
+                    them['cpu']['median'],
+                    ours['cpu']['median'] / them['cpu']['median'],
+                )
         add('ansible-inventory at %s servers %s' % (size or 'N', label), measured, None if r is None else r <= limit)
