@@ -167,7 +167,7 @@ author:
 '''
 
 EXAMPLES = r'''
-# compute.openstack.yml - every server of the clouds of clouds.yaml, grouped by what the plays need
+# compute.openstack.yml - every server of two clouds of clouds.yaml, grouped as the plays need them
 plugin: stackops.compute.openstack
 only_clouds: [prod, prod-dr]
 keyed_groups:
@@ -195,29 +195,31 @@ groups:
 compose:
   # connect as the user the image's metadata names
   ansible_user: openstack.metadata.login_user | default('cloud-user')
----
-# awx.os.yml - in an AWX project, with the OpenStack credential on the inventory source:
-# the credential's cloud is named devstack
-plugin: stackops.compute.openstack
-only_clouds: [devstack]
-server_filters:
-  status: ACTIVE
-expand_hostvars: true
-preferred_networks: [private]
-private: true
-keyed_groups:
-  - key: openstack.metadata.role
-    prefix: role
----
-# moved.openstack.yml - a file of openstack.cloud's plugin, moved over: the plugin line changed, its groups kept
-plugin: stackops.compute.openstack
-legacy_groups: true
-fail_on_errors: false
-# With the cache, a second run within an hour reads nothing from the clouds.
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/ansible-inventory
-cache_timeout: 3600
+
+# awx.os.yml - in an AWX project, with the OpenStack credential on the inventory source (its cloud is named
+# devstack), the running servers, reached on their private addresses:
+#
+#   plugin: stackops.compute.openstack
+#   only_clouds: [devstack]
+#   server_filters:
+#     status: ACTIVE
+#   expand_hostvars: true
+#   preferred_networks: [private]
+#   private: true
+#   keyed_groups:
+#     - key: openstack.metadata.role
+#       prefix: role
+
+# openstack.yml - a source of openstack.cloud's plugin moved over: the plugin line changed, its groups kept,
+# and what was read kept for an hour:
+#
+#   plugin: stackops.compute.openstack
+#   legacy_groups: true
+#   fail_on_errors: false
+#   cache: true
+#   cache_plugin: ansible.builtin.jsonfile
+#   cache_connection: ~/.cache/ansible-inventory
+#   cache_timeout: 3600
 '''
 
 from ansible.errors import AnsibleParserError
