@@ -4,10 +4,13 @@
 """The benchmark's inventory scenario (bench.py imports it): ``ansible-inventory --list`` of a project of N
 servers with this collection's inventory plugin and with openstack.cloud's, next to the floor script's listing.
 
-Both sources read the run's ``pop`` cloud with ``show_all: true`` (the benchmark's servers are booted without a
-network, so they have no address, and both plugins leave such servers out by default); everything else is each
-plugin's default. Their output goes to a file, whose hosts are counted: a step that lists fewer hosts than the
-project has servers fails.
+The run's ``inv`` project holds servers that no compute host takes: their flavor asks for more vCPUs than the
+cloud has, so the scheduler puts them in ERROR at once. Booting 1,000 servers on the fake compute hosts takes
+most of an hour and holds up every other client of the shared cloud; these take minutes, and Nova lists them
+with the same request and the same detailed view (plus each one's fault). Both sources read that cloud with
+``show_all: true`` (the servers have no address, and both plugins leave such servers out by default);
+everything else is each plugin's default. Their output goes to a file, whose hosts are counted: a step that
+lists fewer hosts than the project has servers fails.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +20,8 @@ __metaclass__ = type
 import json
 import os
 import re
+import sys
+import time
 
 SOURCES = {
     'ours': ('ours.openstack.yml', 'stackops.compute.openstack'),
@@ -88,6 +93,56 @@ def cpu_seconds(path):
         return None
     found = re.findall(r'cpu=([0-9.]+)\+([0-9.]+)', text)
     return round(sum(float(u) + float(s) for u, s in found), 2) if found else None
+
+
+# vCPUs that no host of the local cloud has (two fake hosts of 1,000, allocation ratio 100).
+NO_HOST_VCPUS = 500000
+
+
+def flavor_name(rid):
+    return 'bench-%s-nohost' % rid
+
+
+def fill(cloud, role, size, batch=50, timeout=1800):
+    """Servers named ``<role>-NNNN`` in ``role``'s project until it has ``size``, all of them in ERROR."""
+    admin, conn, project = cloud.admin, cloud.conn(role), cloud.projects[role]
+    flavor = admin.compute.find_flavor(flavor_name(cloud.rid), ignore_missing=True)
+    if flavor is None:
+        # Private, so that no one else's flavor listing shows it.
+        flavor = admin.compute.create_flavor(
+            name=flavor_name(cloud.rid), ram=128, vcpus=NO_HOST_VCPUS, disk=1, is_public=False
+        )
+        admin.compute.flavor_add_tenant_access(flavor, project.id)
+    image = conn.image.find_image('tiny', ignore_missing=False)
+    started = time.monotonic()
+    made = len(list(conn.compute.servers()))
+    while made < size:
+        count = min(batch, size - made)
+        conn.compute.create_server(
+            name='%s-%04d' % (role, made),
+            flavor_id=flavor.id,
+            image_id=image.id,
+            networks='none',
+            min_count=count,
+            max_count=count,
+        )
+        made += count
+    while True:
+        servers = list(conn.compute.servers())
+        if len(servers) >= size and all(s.status == 'ERROR' for s in servers):
+            break
+        if time.monotonic() - started > timeout:
+            raise SystemExit('bench: %d servers of project %s did not reach ERROR in time' % (size, role))
+        time.sleep(2)
+    print(
+        'bench: project %s: %d servers, in ERROR (%.0f s)' % (role, size, time.monotonic() - started), file=sys.stderr
+    )
+
+
+def remove_flavors(admin, rid):
+    flavor = admin.compute.find_flavor(flavor_name(rid), ignore_missing=True)
+    if flavor is not None:
+        admin.compute.delete_flavor(flavor, ignore_missing=True)
 
 
 def clients_at(size, chosen):
