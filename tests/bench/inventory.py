@@ -168,6 +168,12 @@ def target_rows(get, ratio, report, add):
                 ours['requests']['median'],
                 them['requests']['median'],
             )
+            if ours.get('outside') and them.get('outside'):
+                measured += "; outside the cloud's answers %.2f s vs %.2f s (%.2f×)" % (
+                    ours['outside']['median'],
+                    them['outside']['median'],
+                    ours['outside']['median'] / them['outside']['median'],
+                )
             if ours.get('cpu') and them.get('cpu'):
                 measured += '; CPU %.2f s vs %.2f s (%.2f×)' % (
                     ours['cpu']['median'],
