@@ -431,7 +431,8 @@ class Runner:
         self.sources = inventory.write_sources(work, 'inv')
 
     def run(self, scenario, client, rnd, cloud, extra):
-        marker = '%s.%s.%s.r%d' % (self.rid, scenario.name, client, rnd)
+        # A scenario measured at several sizes has one marker (and step files) per size.
+        marker = '%s.%s%s.%s.r%d' % (self.rid, scenario.name, extra.get('size') or '', client, rnd)
         base = os.path.join(self.steps, marker)
         env = dict(
             self.env,
@@ -781,7 +782,7 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
                     for client in chosen[scenario.name]:
                         extra = {'floor': scenario.tag}
                         if scenario.name == 'list':
-                            extra.update(floor='list')
+                            extra.update(floor='list', size=size)
                         elif scenario.name == 'info200':
                             server = names[len(names) // 2]
                             extra.update(server=server, floor='info', floor_args=[server])
