@@ -226,8 +226,8 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
-# First: it imports the whole of openstacksdk, before the collection's other code could import the lighter
-# form that module processes use (this process is Ansible's own, shared with other plugins).
+from ansible_collections.stackops.compute.plugins.module_utils import _inventory, _inventory_read
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_inventory import (
     HAS_SDK,
     CloudsConfig,
@@ -235,10 +235,6 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_inventory im
     server_query_names,
     unreadable_config,
 )
-
-# isort: split
-from ansible_collections.stackops.compute.plugins.module_utils import _inventory, _inventory_read
-from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 # From ansible-core 2.19 on, what an inventory plugin reads is never templated unless marked trusted; before,
 # every string had to be marked unsafe.

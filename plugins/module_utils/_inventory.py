@@ -13,7 +13,7 @@ import ipaddress
 import os
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._server import present_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server
 
 # What an inventory source of this plugin is called: ``openstack.yml`` or ``<anything>.openstack.yml``, and the
 # short ``os.yml`` / ``<anything>.os.yml`` (``.yaml`` as well).

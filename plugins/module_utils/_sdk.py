@@ -6,8 +6,9 @@
 Everything that talks to a cloud goes through ``Cloud``. It returns plain dicts (never SDK
 resources), and turns every SDK or keystoneauth exception into one ``ComputeError`` whose message a
 person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py`` and
-``_sdk_network.py``, on ``_sdk_base.py`` (the import of openstacksdk, its errors, plain dicts); only
-these files import openstacksdk, and the rest of the collection imports the seam from here.
+``_sdk_network.py``, on ``_sdk_base.py`` (the import of openstacksdk, its errors, plain dicts);
+``_sdk_inventory.py`` adds what the inventory plugin reads. Only these files import openstacksdk, and the rest
+of the collection imports the seam from here (the inventory plugin from ``_sdk_inventory.py``).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.compute contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private to stackops.compute: the SDK seam of the inventory plugin (many clouds and regions, fast listings).
+"""Private to stackops.compute: the cloud seam's part for the inventory plugin (many clouds, fast listings).
 
-Part of the one seam to openstacksdk (with ``_sdk``): ``CloudsConfig`` reads clouds.yaml as openstacksdk does
-and connects to each cloud region; ``InventoryCloud`` is the collection's ``Cloud`` with a listing of every
-server in the shape server_info returns, without building an SDK resource per server.
+One of the seam's files (see ``_sdk.py``), for the inventory plugin only: ``CloudsConfig`` reads clouds.yaml as
+openstacksdk does and connects to each cloud region; ``InventoryCloud`` is the collection's ``Cloud`` with a
+listing of every server in the shape server_info returns, without building an SDK resource per server.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,14 +16,6 @@ import copy
 import json
 import logging
 import sys
-
-# An inventory plugin runs inside Ansible's own process, beside other plugins that may use openstacksdk
-# (openstack.cloud's inventory plugin, lookups). They need the whole SDK: import it before _sdk would import
-# its lighter form, which only modules, each in a process of its own, may use.
-try:
-    import openstack  # noqa: F401
-except ImportError:
-    pass
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retry import install_retry_policy
@@ -58,6 +50,8 @@ def route_sdk_logs(debug=False):
     (keystoneauth's "Retrying in 0.5s", for one) to stderr, in the middle of ansible-inventory's output.
     """
     if debug:
+        import openstack
+
         openstack.enable_logging(debug=True, stream=sys.stderr)
         return
     for name in ('keystoneauth', 'openstack'):
@@ -114,7 +108,9 @@ class CloudsConfig(object):
             cache = version_cache()
             if cache is not None and getattr(config, '_discovery_cache', None) is None:
                 config._discovery_cache = cache
-            conn = openstack.connection.Connection(config=config)
+            from openstack import connection
+
+            conn = connection.Connection(config=config)
         install_retry_policy(conn.session)
         return InventoryCloud(conn)
 

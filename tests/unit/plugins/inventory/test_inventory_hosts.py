@@ -23,7 +23,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._inventory import
     plan_server_filters,
     server_host_vars,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._server import convenience_addresses
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import convenience_addresses
 
 ID1 = '11111111-1111-4111-8111-111111111111'
 ID2 = '22222222-2222-4222-8222-222222222222'

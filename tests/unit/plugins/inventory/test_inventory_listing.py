@@ -266,24 +266,3 @@ def test_image_names_are_read_40_ids_a_request():
     named = add_names(conn, [with_image('s%d' % i, 'i%03d' % i) for i in range(85)])
     assert [c[0] for c in conn.calls] == ['images'] * 3
     assert named[84]['image_name'] == 'image 84'
-
-
-def test_the_plugin_imports_the_whole_sdk():
-    """Other plugins in Ansible's process may need any part of openstacksdk: the inventory plugin must not leave
-    the lighter form that module processes import (the stand-in mixins have no file)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        'import json, sys\n'
-        'from ansible_collections.stackops.compute.plugins.inventory import openstack\n'
-        'import openstack.connection as c\n'
-        'print(json.dumps([getattr(sys.modules["openstack.cloud._block_storage"], "__file__", None) is not None,'
-        ' hasattr(c.Connection, "block_storage")]))\n'
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=False)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True]
