@@ -36,13 +36,14 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-SERVICES = ('keystone', 'nova-api', 'neutron', 'glance', 'placement')
+SERVICES = ('keystone', 'nova-api', 'neutron', 'glance', 'placement', 'cinder-api')
 SHORT = {
     'keystone': 'identity',
     'nova-api': 'compute',
     'neutron': 'network',
     'glance': 'image',
     'placement': 'placement',
+    'cinder-api': 'block-storage',
 }
 CLIENTS = ('ours', 'fleet', 'theirs', 'floor', 'noop')
 CLIENT_TITLES = {

@@ -9,7 +9,8 @@ With ``--moves``, as ``local-admin`` also: cold migrate + confirm, live migrate,
 with the source compute service forced down; then the source compute is restarted (nova
 refuses to lift forced_down before that) and forced up again.
 With ``--volumes``, as ``demo``: Cinder volumes empty and from an image, an image made from a
-volume (same bytes as the source image), volume snapshots, servers booted from a new volume
+volume (same bytes as the source image), volume snapshots, volumes from a snapshot and from a
+volume, extend, servers booted from a new volume
 made from an image and from an existing volume, attach/detach through Nova, Nova's snapshot
 of a volume-backed server (an image whose block device mapping names Cinder snapshots, which
 become available), and server deletes with delete_on_termination true and false.
@@ -302,12 +303,26 @@ def volumes(conn: openstack.connection.Connection, timer: Timer, prefix: str) ->
             uploaded = conn.image.wait_for_status(uploaded, status='active', failures=['killed'], interval=POLL)
             wait_volume(conn, from_image, 'available')
             assert uploaded.checksum == tiny.checksum, (uploaded.checksum, tiny.checksum)
-        with timer.step('volume snapshot: create + delete'):
-            snap = storage.create_snapshot(volume_id=empty.id, name=f'{prefix}-snap')
+        with timer.step('volume snapshot: create'):
+            snap = storage.create_snapshot(volume_id=from_image.id, name=f'{prefix}-snap')
             made['snapshots'].append(snap)
             storage.wait_for_status(snap, status='available', failures=['error'], interval=POLL, wait=TIMEOUT)
+        with timer.step('volume from snapshot, clone, extend; delete'):
+            copies = [
+                storage.create_volume(name=f'{prefix}-from-snap', size=2, snapshot_id=snap.id),
+                storage.create_volume(name=f'{prefix}-clone', size=1, source_volid=from_image.id),
+            ]
+            made['volumes'].extend(copies)
+            storage.extend_volume(empty, 2)
+            for volume in [*copies, empty]:
+                volume = wait_volume(conn, volume, 'available')
+                assert volume.is_bootable or volume.id == empty.id, volume
+            assert storage.get_volume(empty).size == 2
+            for volume in copies:
+                storage.delete_volume(volume)
             storage.delete_snapshot(snap)
-            wait_gone(conn, snap)
+            for resource in [*copies, snap]:
+                wait_gone(conn, resource)
             made['snapshots'].remove(snap)
         with timer.step('boot from new volume (image -> volume)'):
             bfv = boot_from_volume(

@@ -128,7 +128,7 @@ class LocalFileVolumeDriver(driver.VolumeDriver):
             'thick_provisioning_support': False,
             'max_over_subscription_ratio': self.configuration.max_over_subscription_ratio,
             'QoS_support': False,
-            'multiattach': False,
+            'multiattach': True,
         }
         self._stats = {
             'volume_backend_name': self.backend_name,
