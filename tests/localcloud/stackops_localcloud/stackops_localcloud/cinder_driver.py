@@ -13,7 +13,7 @@ volume and each snapshot as a file under one folder (``stackops_volume_dir``):
   that was never written gives one MiB of zeros;
 - attachments return ``driver_volume_type: local`` with the file as ``device_path`` (the
   os-brick ``local`` protocol); nova's fake virt driver records the connection info without
-  touching it;
+  touching it. The pool allows multi-attach (nova's fake driver claims it too);
 - capacity is reported to the scheduler as thin provisioned: ``stackops_capacity_gb`` in
   total, free space reduced by the bytes the files hold, Cinder's usual
   ``max_over_subscription_ratio``. The scheduler's capacity filter works as with any thin backend.
