@@ -38,13 +38,14 @@ sys.path.insert(0, HERE)
 
 import inventory  # noqa: E402  (tests/bench/inventory.py, next to this file)
 
-SERVICES = ('keystone', 'nova-api', 'neutron', 'glance', 'placement')
+SERVICES = ('keystone', 'nova-api', 'neutron', 'glance', 'placement', 'cinder-api')
 SHORT = {
     'keystone': 'identity',
     'nova-api': 'compute',
     'neutron': 'network',
     'glance': 'image',
     'placement': 'placement',
+    'cinder-api': 'block-storage',
 }
 CLIENTS = ('ours', 'fleet', 'theirs', 'floor', 'noop')
 CLIENT_TITLES = {

@@ -1,4 +1,4 @@
-"""Seed the local cloud: identity, images, networks, flavors, quotas, keypairs; then wait for it.
+"""Seed the local cloud: identity, images, networks, flavors, volume types, quotas, keypairs; then wait.
 
 Run by ``localcloud up`` with the cloud venv's Python, one phase at a time, as soon as the
 services a phase needs are up:
@@ -7,7 +7,9 @@ services a phase needs are up:
     images    images (Glance)
     network   networks, router, security groups, Neutron quotas (Neutron)
     compute   flavors, Nova quotas, keypairs (nova-api)
-    ready     wait until both hypervisors are up and have resource providers
+    volume    volume type, Cinder quotas (cinder-api)
+    ready     wait until both hypervisors are up and have resource providers, and the
+              volume backend is up with its pool known to the Cinder scheduler
 
 Every phase creates only what is missing, so it can run again on a seeded cloud.
 Credentials come from the clouds.yaml that ``localcloud`` writes (``OS_CLIENT_CONFIG_FILE``)
@@ -30,13 +32,18 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 REGION = 'RegionOne'
 DOMAIN = 'default'
-SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron')
-# (service name, type, URL)
+SERVICE_USERS = ('nova', 'placement', 'glance', 'neutron', 'cinder')
+VOLUME_URL = 'http://127.0.0.1:8776/v3'
+# (service name, type, URL). Cinder twice, as deployments commonly list it: the official type
+# block-storage (openstacksdk looks for it first) and volumev3 (nova's default catalog_info,
+# cinderclient). Project IDs are not part of the URL (Cinder routes both forms).
 CATALOG = (
     ('nova', 'compute', 'http://127.0.0.1:8774/v2.1'),
     ('placement', 'placement', 'http://127.0.0.1:8778'),
     ('glance', 'image', 'http://127.0.0.1:9292'),
     ('neutron', 'network', 'http://127.0.0.1:9696'),
+    ('cinder', 'block-storage', VOLUME_URL),
+    ('cinderv3', 'volumev3', VOLUME_URL),
 )
 # (id, name, vcpus, ram MB, disk GB): three sizes, so that resize up and down can be tested.
 FLAVORS = (
@@ -53,6 +60,9 @@ IMAGES = (
 PUBLIC_CIDR = '203.0.113.0/24'  # TEST-NET-3, the floating IP pool
 PRIVATE_CIDR = '192.0.2.0/24'  # TEST-NET-1
 UNLIMITED_NOVA = ('instances', 'cores', 'ram', 'key_pairs', 'server_groups', 'server_group_members', 'metadata_items')
+# The default type of cinder.conf (default_volume_type), bound to the one backend.
+VOLUME_TYPE = 'local'
+UNLIMITED_CINDER = ('volumes', 'gigabytes', 'snapshots', 'backups', 'backup_gigabytes', 'groups')
 UNLIMITED_NEUTRON = (
     'networks',
     'subnets',
@@ -279,7 +289,36 @@ def seed_compute_phase(admin: openstack.connection.Connection) -> None:
     seed_keypair('local-alt', 'alt-key')
 
 
+# ---------------------------------------------------------------- volumes
+
+
+def seed_volume_phase(admin: openstack.connection.Connection) -> None:
+    storage = admin.block_storage
+    ensure(
+        lambda: storage.find_type(VOLUME_TYPE),
+        lambda: storage.create_type(
+            name=VOLUME_TYPE,
+            description='Files on the local cloud host (stackops_localcloud.cinder_driver)',
+            extra_specs={'volume_backend_name': VOLUME_TYPE},
+        ),
+        f'volume type {VOLUME_TYPE}',
+    )
+    for project in member_projects(admin):
+        storage.update_quota_set(project.id, **dict.fromkeys(UNLIMITED_CINDER, -1))
+
+
 # ---------------------------------------------------------------- ready
+
+
+def volume_pools(admin: openstack.connection.Connection) -> list[str]:
+    """Pools the Cinder scheduler knows, once cinder-volume is up: the scheduler answers from
+    the capacity reports it received, so a listed pool means a volume can be scheduled."""
+    services = [
+        s for s in admin.block_storage.services(binary='cinder-volume') if s.state == 'up' and s.status == 'enabled'
+    ]
+    if not services:
+        return []
+    return [pool.name for pool in admin.block_storage.backend_pools()]
 
 
 def wait_ready(admin: openstack.connection.Connection, hosts: int = 2, timeout: float = 120.0) -> None:
@@ -289,14 +328,15 @@ def wait_ready(admin: openstack.connection.Connection, hosts: int = 2, timeout: 
         providers = [
             rp for rp in admin.placement.resource_providers() if list(admin.placement.resource_provider_inventories(rp))
         ]
-        if len(hypervisors) >= hosts and len(providers) >= hosts:
+        pools = volume_pools(admin)
+        if len(hypervisors) >= hosts and len(providers) >= hosts and pools:
             names = ', '.join(sorted(h.name for h in hypervisors))
-            log(f'{len(hypervisors)} hypervisors up ({names}), {len(providers)} providers')
+            log(f'{len(hypervisors)} hypervisors up ({names}), {len(providers)} providers, volume pools {pools}')
             return
         if time.monotonic() > deadline:
             raise SystemExit(
                 f'hypervisors up: {len(hypervisors)}, providers with inventory: '
-                f'{len(providers)}; expected {hosts} of each'
+                f'{len(providers)}; expected {hosts} of each; volume pools: {pools}'
             )
         time.sleep(0.3)
 
@@ -306,6 +346,7 @@ PHASES: dict[str, Callable[[openstack.connection.Connection], None]] = {
     'images': seed_images,
     'network': seed_network_phase,
     'compute': seed_compute_phase,
+    'volume': seed_volume_phase,
     'ready': wait_ready,
 }
 
