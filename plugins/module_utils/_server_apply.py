@@ -332,7 +332,7 @@ def run_server(module):
     cloud = module.cloud
     current = find_current(cloud, params)
     if params.get('state') == 'present':
-        _microversions.check(cloud, _microversions.server_needs(params, creating=current is None))
+        _microversions.check(cloud, _microversions.server_needs(params, creating=current is None), params)
     params = resolve_security_group_names(cloud, params, current)
     desired = desired_from_params(params, resolve(cloud, params, current))
     try:

@@ -374,6 +374,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_apply imp
 
 def main():
     module = ComputeModule(
+        name='server',
         argument_spec=server_argument_spec(),
         waits=True,
         required_one_of=[('name', 'id')],

@@ -546,6 +546,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 def main():
     module = ComputeModule(
+        name='server_action',
         argument_spec=dict(
             access_ipv4=dict(type='str'),
             access_ipv6=dict(type='str'),
