@@ -76,7 +76,9 @@ class Number(object):
         if self.minimum <= number <= self.maximum:
             return None, number
         unit = ' ' + self.unit if self.unit else ''
-        span = '%d or more' % self.minimum if self.maximum == nova.MAX_INT else '%d to %d' % (self.minimum, self.maximum)
+        span = (
+            '%d or more' % self.minimum if self.maximum == nova.MAX_INT else '%d to %d' % (self.minimum, self.maximum)
+        )
         why = ' (%s)' % self.why if self.why else ''
         return 'must be %s%s; got %d%s' % (span, unit, number, why), value
 
@@ -105,8 +107,8 @@ class Text(object):
         self.low, self.high, self.printable, self.edges = low, high, printable, edges
         self.pattern, self.words, self.secret, self.lines = pattern, words, secret, lines
 
-    def got(self, value):
-        return '' if self.secret else '; got %s' % shown(value)
+    def got(self, value, words='; got '):
+        return '' if self.secret else words + shown(value)
 
     def check(self, value):
         if not isinstance(value, str):
@@ -120,7 +122,7 @@ class Text(object):
             if bad is not None:
                 return (
                     'takes printable characters only (no control characters or line breaks, nothing beyond U+FFFE); '
-                    'got U+%04X at position %d%s' % (ord(bad), value.index(bad) + 1, self.got(value))
+                    'got U+%04X at position %d%s' % (ord(bad), value.index(bad) + 1, self.got(value, ' of '))
                 ), value
         if not self.lines:
             bad = next((c for c in value if unicodedata.category(c) == 'Cc'), None)
@@ -128,7 +130,7 @@ class Text(object):
                 return 'takes no control characters or line breaks; got U+%04X at position %d%s' % (
                     ord(bad),
                     value.index(bad) + 1,
-                    self.got(value),
+                    self.got(value, ' of '),
                 ), value
         if self.edges and (nova.is_space(value[0]) or nova.is_space(value[-1])):
             return 'must not start or end with whitespace%s' % self.got(value), value

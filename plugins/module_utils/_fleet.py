@@ -315,10 +315,14 @@ def validate_options(spec, values, where, mutually_exclusive=None, noun='server'
     ``checks`` ArgumentSpecValidator takes: required_if, required_together...); returns them and the values
     to hide from output (no_log options)."""
     if not isinstance(values, dict):
-        raise ComputeError('%s must be a dictionary of %s options, not %r.' % (where, noun, values))
+        raise ComputeError('%s must be a dictionary of %s options, not %s.' % (where, noun, _domains.shown(values)))
+    # As for a module's own options, null means left out.
+    values = dict((k, v) for k, v in values.items() if v is not None)
     result = ArgumentSpecValidator(spec, mutually_exclusive=mutually_exclusive, **checks).validate(values)
     if result.error_messages:
-        raise ComputeError('%s: %s.' % (where, '; '.join(result.error_messages)))
+        # Ansible's messages repeat the value given: its line breaks would split the one line.
+        text = '; '.join(result.error_messages).replace('\r', '\\r').replace('\n', '\\n')
+        raise ComputeError('%s: %s.' % (where, text))
     return result.validated_parameters, set(result._no_log_values)
 
 
