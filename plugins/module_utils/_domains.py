@@ -19,8 +19,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import binascii
 import base64
+import binascii
 import datetime
 import ipaddress
 import re

@@ -90,7 +90,7 @@ B64_LIMIT_TEXT = '#' * (65535 // 4 * 3)  # not base64 itself: encodes to 65532 c
         ('server_image', 'backup_type', '', 'backup_type must not be empty'),
         # filters
         ('server_info', 'status', ['active', 'SHUTOFF'], None),
-        ('server_info', 'status', ['running'], 'status [0] must be one of Nova\'s statuses: ACTIVE, BUILD'),
+        ('server_info', 'status', ['running'], "status [0] must be one of Nova's statuses: ACTIVE, BUILD"),
         ('server_info', 'changes_since', 'yesterday', 'changes_since is not an ISO 8601 date and time'),
         ('server_info', 'changes_since', '2026-01-31T12:00:00Z', None),
         ('server_info', 'metadata', {'any/key': 3}, None),
@@ -98,7 +98,7 @@ B64_LIMIT_TEXT = '#' * (65535 // 4 * 3)  # not base64 itself: encodes to 65532 c
         ('server_info', 'tags', ['a,b'], "tags [0] must not contain ','"),
         ('server_image_info', 'newer_than', '5x', 'newer_than is not a duration'),
         # roles
-        ('backup', 'backup_policy', 'bad policy!', "backup_policy takes a word of letters, digits, . _ and - only"),
+        ('backup', 'backup_policy', 'bad policy!', 'backup_policy takes a word of letters, digits, . _ and - only'),
         ('backup', 'backup_concurrency', '5', None),
         ('backup', 'backup_concurrency', '0', 'backup_concurrency must be 1 to 100; got 0'),
         ('backup', 'backup_wait_timeout', -5, 'backup_wait_timeout must be 0 to 604800 seconds'),
