@@ -48,7 +48,8 @@ def main(logs, marks_file):
         with open(os.path.join(logs, name), errors='replace') as handle:
             lines[name] = handle.readlines()
     found = []
-    for before, after in zip(marks, marks[1:]):
+    for index in range(len(marks) - 1):
+        before, after = marks[index], marks[index + 1]
         case = []
         for name, start in sorted(before.items()):
             case.extend(line.rstrip('\n') for line in lines[name][start : after.get(name, start)] if counts(line))
