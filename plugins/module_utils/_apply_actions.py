@@ -61,6 +61,9 @@ def read_facts(cloud, server, action, args):
         facts['is_admin'] = 'admin' in cloud.current_roles()
     if args.get('image') is not None:
         facts['image'] = _short(cloud.find_image(args['image']), 'id', 'name')
+    if action == 'unshelve' and args.get('availability_zone') and server.get('status') == 'SHELVED_OFFLOADED':
+        # Nova's own answer to an unknown zone names neither it nor the zones there are.
+        cloud.find_availability_zone(args['availability_zone'])
     if action == 'resize':
         facts['flavor'] = _short(
             cloud.find_flavor(args['flavor']), 'id', 'name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap'

@@ -19,8 +19,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
-import binascii
 import datetime
 import ipaddress
 import re
@@ -29,6 +27,7 @@ import unicodedata
 from ansible_collections.stackops.compute.plugins.module_utils import _nova_limits as nova
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._retention import parse_duration
+from ansible_collections.stackops.compute.plugins.module_utils._server_desired import encode_user_data
 
 SHOWN_MAX = 40
 
@@ -219,24 +218,13 @@ class UserData(object):
     def check(self, value):
         if not isinstance(value, str):
             return 'must be text; got %s' % kind(value), value
-        size = encoded_length(value)
+        size = len(encode_user_data(value))
         if size > nova.USER_DATA_MAX:
             return (
                 'is %d characters once base64-encoded; Nova takes at most %d (about 48 KiB of data)'
                 % (size, nova.USER_DATA_MAX)
             ), value
         return None, value
-
-
-def encoded_length(text):
-    """The length of ``text`` as it is sent: as it is when it already is base64, else base64-encoded."""
-    raw = text.encode('utf-8')
-    try:
-        if base64.b64encode(base64.b64decode(raw, validate=True)) == raw.strip():
-            return len(raw.strip())
-    except (ValueError, binascii.Error):
-        pass
-    return 4 * ((len(raw) + 2) // 3)
 
 
 class Hostname(object):

@@ -41,6 +41,7 @@ SHARED_LOOKUPS = (
     'compute_max_microversion',
     'current_project_id',
     'current_roles',
+    'find_availability_zone',
     'find_external_network',
     'find_flavor',
     'find_image',

@@ -62,6 +62,8 @@ options:
   availability_zone:
     description:
       - Availability zone to boot in. On an existing server a different zone is reported in RV(differences).
+      - A new server's zone is looked up before anything is created; a zone Nova does not list as available
+        fails naming the zones there are. Nova's C(zone:host) forms, which force a host, are left to Nova.
     type: str
   block_device_mapping:
     description:

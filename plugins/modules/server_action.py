@@ -152,7 +152,8 @@ options:
     default: false
   availability_zone:
     description:
-      - V(unshelve) - the availability zone to unshelve a C(SHELVED_OFFLOADED) server into.
+      - V(unshelve) - the availability zone to unshelve a C(SHELVED_OFFLOADED) server into. A zone Nova does
+        not list as available fails before the request, naming the zones there are.
     type: str
   backup_type:
     description:

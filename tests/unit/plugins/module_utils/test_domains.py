@@ -127,10 +127,19 @@ def test_secrets_never_show_in_the_message():
     assert 'secret' not in info.value.msg
 
 
-def test_already_encoded_user_data_counts_as_it_is_sent():
-    encoded = base64.b64encode(b'x' * 49149).decode()  # 65532 characters
-    assert _domains.encoded_length(encoded) == 65532
-    assert _domains.problems(_domains.TABLE['server'], {'user_data': encoded})[0] is None
+@pytest.mark.parametrize(
+    'user_data, fits',
+    [
+        (base64.b64encode(b'x' * 49149).decode(), True),  # already base64: sent as it is, 65532 characters
+        ('#' * 49149, True),  # plain text: 65532 characters once encoded
+        ('#' * 49152, False),  # 65536 once encoded
+        ('x' * 49152, True),  # text that is base64 already is sent as it is
+        (base64.b64encode(b'x' * 49152).decode(), False),  # 65536 as it is
+    ],
+)
+def test_user_data_counts_as_it_is_sent(user_data, fits):
+    # The limit is checked on what encode_user_data makes of the text, the one rule of what is sent.
+    assert (_domains.problems(_domains.TABLE['server'], {'user_data': user_data})[0] is None) is fits
 
 
 @pytest.mark.parametrize(
