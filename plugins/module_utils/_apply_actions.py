@@ -61,6 +61,9 @@ def read_facts(cloud, server, action, args):
         facts['is_admin'] = 'admin' in cloud.current_roles()
     if args.get('image') is not None:
         facts['image'] = _short(cloud.find_image(args['image']), 'id', 'name')
+    if action == 'unshelve' and args.get('availability_zone') and server.get('status') == 'SHELVED_OFFLOADED':
+        # Nova's own answer to an unknown zone names neither it nor the zones there are.
+        cloud.find_availability_zone(args['availability_zone'])
     if action == 'resize':
         facts['flavor'] = _short(
             cloud.find_flavor(args['flavor']), 'id', 'name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap'
@@ -241,7 +244,7 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
 def run_action(module, server, action, args=None):
     """One action for another module (the server module): returns the refreshed server, or the predicted
     one in check mode. A server still busy with an earlier step is waited for first (reads only)."""
-    timeout = module.params.get('timeout') or 600
+    timeout = 600 if module.params.get('timeout') is None else module.params['timeout']
     server = settle(module.cloud, server, timeout)
     outcome = perform_action(
         module.cloud,
@@ -288,10 +291,10 @@ def run_server_action(module):
     params = module.params
     action, args = action_args(params)
     cloud = module.cloud
-    _microversions.check(cloud, _microversions.action_needs(action, args))
+    _microversions.check(cloud, _microversions.action_needs(action, args), args)
     interface = params.get('interface') or 'public'
     wait = params.get('wait', True)
-    timeout = params.get('timeout') or 600
+    timeout = 600 if params.get('timeout') is None else params['timeout']
     server = find_target_server(cloud, params['server'], all_projects=params.get('all_projects'))
     if wait and server is not None:
         server = settle(cloud, server, timeout)

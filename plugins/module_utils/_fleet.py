@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.stackops.compute.plugins.module_utils import _domains
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
@@ -40,6 +41,7 @@ SHARED_LOOKUPS = (
     'compute_max_microversion',
     'current_project_id',
     'current_roles',
+    'find_availability_zone',
     'find_external_network',
     'find_flavor',
     'find_image',
@@ -314,19 +316,24 @@ def validate_options(spec, values, where, mutually_exclusive=None, noun='server'
     ``checks`` ArgumentSpecValidator takes: required_if, required_together...); returns them and the values
     to hide from output (no_log options)."""
     if not isinstance(values, dict):
-        raise ComputeError('%s must be a dictionary of %s options, not %r.' % (where, noun, values))
+        raise ComputeError('%s must be a dictionary of %s options, not %s.' % (where, noun, _domains.shown(values)))
+    # As for a module's own options, null means left out.
+    values = dict((k, v) for k, v in values.items() if v is not None)
     result = ArgumentSpecValidator(spec, mutually_exclusive=mutually_exclusive, **checks).validate(values)
     if result.error_messages:
-        raise ComputeError('%s: %s.' % (where, '; '.join(result.error_messages)))
+        # Ansible's messages repeat the value given: its line breaks would split the one line.
+        text = '; '.join(result.error_messages).replace('\r', '\\r').replace('\n', '\\n')
+        raise ComputeError('%s: %s.' % (where, text))
     return result.validated_parameters, set(result._no_log_values)
 
 
-def fleet_items(params, key, spec, where_item, noun='server', **checks):
+def fleet_items(params, key, spec, where_item, noun='server', domains=None, **checks):
     """The full options of every item of the option ``key``: the task's ``defaults`` merged in, each checked
     as its single module checks its options (``checks``: mutually_exclusive, required_if...), and the
     task's connection, wait and timeout added; with the values to hide from output (no_log options).
 
     ``where_item(where, item)`` names an item in the messages of its full check (it may refuse the item).
+    ``domains``: the rules of _domains each item's options must follow, as the single module's do.
     """
     loose = unset_spec(spec)
     defaults, secrets = validate_options(loose, params.get('defaults') or {}, 'defaults', noun=noun)
@@ -337,8 +344,10 @@ def fleet_items(params, key, spec, where_item, noun='server', **checks):
         item, hidden = validate_options(loose, raw, where, noun=noun)
         secrets |= hidden
         merged = dict((k, v) for k, v in merge_item(defaults, item).items() if v is not None)
-        full, hidden = validate_options(spec, merged, where_item(where, item), noun=noun, **checks)
+        named = where_item(where, item)
+        full, hidden = validate_options(spec, merged, named, noun=noun, **checks)
         secrets |= hidden
+        full = _domains.check(domains or {}, full, '%s: ' % named)
         full.update(shared)
         items.append(full)
     return items, secrets
@@ -366,6 +375,7 @@ def server_items(params):
         'servers',
         server_argument_spec(),
         _server_where,
+        domains=_domains.SERVER,
         mutually_exclusive=list(SERVER_MUTUALLY_EXCLUSIVE),
     )
     repeated = duplicates(i['name'] for i in items)
@@ -405,6 +415,7 @@ def image_items(params):
         server_image_argument_spec(),
         lambda where, item: where,
         noun='image',
+        domains=_domains.SERVER_IMAGE,
         required_if=SERVER_IMAGE_REQUIRED_IF,
         required_together=SERVER_IMAGE_REQUIRED_TOGETHER,
     )

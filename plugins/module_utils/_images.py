@@ -309,10 +309,6 @@ def desired_from_params(params):
         )
     if rotation is not None and not params.get('backup_type'):
         raise ValueError('rotation needs backup_type: only backups are rotated by Nova.')
-    if rotation is not None and rotation < 1:
-        raise ValueError(
-            'rotation must be 1 or more: with 0, Nova would delete every backup of that type, the new one included.'
-        )
     return Desired(
         state=params.get('state') or 'present',
         name=params.get('name'),

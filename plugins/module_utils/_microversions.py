@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.stackops.compute.plugins.module_utils._domains import check_versioned
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 # (option, value or None for any value, microversion): from the compute API reference.
@@ -93,10 +94,14 @@ def missing(needs, available):
     return '%s needs compute API microversion %s; the cloud offers up to %s.' % (what, version, available)
 
 
-def check(cloud, needs):
-    """Fail with one line when the cloud is older than what the task needs; no request when nothing is needed."""
+def check(cloud, needs, values=None):
+    """Fail with one line when the cloud is older than what the task needs, or when ``values`` (the task's
+    options) break a limit of the microversion the cloud offers; no request when nothing is needed."""
     if not needs:
         return
-    message = missing(needs, cloud.compute_max_microversion())
+    available = cloud.compute_max_microversion()
+    message = missing(needs, available)
     if message:
         raise ComputeError(message)
+    if values:
+        check_versioned(values, available)

@@ -11,7 +11,7 @@ import gc
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.stackops.compute.plugins.module_utils import _sdk
+from ansible_collections.stackops.compute.plugins.module_utils import _domains, _sdk
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 
 # Keys of a cloud dictionary whose values are secrets (password, application_credential_secret, token...).
@@ -74,7 +74,9 @@ class ComputeModule(object):
     result dict. Helpers raise ComputeError; only this class calls exit_json / fail_json.
     """
 
-    def __init__(self, argument_spec, waits=False, **kwargs):
+    def __init__(self, argument_spec, waits=False, name=None, **kwargs):
+        # ``name``: the module's entry in _domains.TABLE, whose domains its options are checked against.
+        self.name = name
         spec = auth_argument_spec()
         if waits:
             spec.update(wait_argument_spec())
@@ -110,6 +112,8 @@ class ComputeModule(object):
         if not _sdk.HAS_SDK:
             self.ansible.fail_json(msg=missing_required_lib('openstacksdk'), exception=_sdk.SDK_IMPORT_ERROR)
         try:
+            # Every option inside its domain before the body sends its first request.
+            self.ansible.params.update(_domains.check_module(self.name, self.params))
             result = body(self)
         except ComputeError as exc:
             details = dict(exc.details)

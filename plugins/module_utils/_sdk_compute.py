@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError, closest_first, not_found
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import (
     is_uuid,
     only_one,
@@ -197,23 +197,40 @@ class ComputeMixin(object):
             flavors = [to_plain(f) for f in self.conn.compute.flavors(details=True, is_public=None)]
         found = [f for f in flavors if f.get('id') == name_or_id] or [f for f in flavors if f.get('name') == name_or_id]
         if not found:
-            names = sorted(f.get('name') or f.get('id') for f in flavors)
-            raise ComputeError('Flavor %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
+            raise not_found('Flavor', name_or_id, [f.get('name') or f.get('id') for f in flavors])
         return only_one('flavor', name_or_id, found)
 
     def find_keypair(self, name):
         with sdk_errors('looking up keypair %s' % name):
             keypair = self.conn.compute.find_keypair(name, ignore_missing=True)
             if keypair is None:
-                raise ComputeError('Keypair %r not found.' % name)
+                raise not_found('Keypair', name, [k.name for k in self.conn.compute.keypairs()])
             return to_plain(keypair)
 
     def find_server_group(self, name_or_id):
         with sdk_errors('looking up server group %s' % name_or_id):
             group = self.conn.compute.find_server_group(name_or_id, ignore_missing=True)
             if group is None:
-                raise ComputeError('Server group %r not found.' % name_or_id)
+                raise not_found('Server group', name_or_id, [g.name or g.id for g in self.conn.compute.server_groups()])
             return to_plain(group)
+
+    def find_availability_zone(self, name):
+        """``name`` when Nova lists it as an available zone; an error naming the available zones when it does
+        not. None when the cloud's policy does not let this user list the zones: Nova then decides alone."""
+        with sdk_errors('listing availability zones'):
+            try:
+                zones = [to_plain(z) for z in self.conn.compute.availability_zones()]
+            except sdk_exc.ForbiddenException:
+                return None
+        available = [z.get('name') for z in zones if (z.get('state') or {}).get('available')]
+        if name in available:
+            return name
+        if name in [z.get('name') for z in zones]:
+            raise ComputeError(
+                'Availability zone %r is not available (no compute service of it is enabled); available: %s.'
+                % (name, closest_first(name, available))
+            )
+        raise not_found('Availability zone', name, available)
 
     def compute_max_microversion(self):
         """The highest compute microversion both the SDK and the cloud speak, as a string."""

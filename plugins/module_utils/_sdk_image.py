@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._errors import not_found
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import (
     is_uuid,
     only_one,
@@ -16,6 +16,9 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     to_plain,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._wait import poll
+
+# Glance's largest page by default (api_limit_max).
+IMAGE_PAGE = 1000
 
 
 class ImageMixin(object):
@@ -29,8 +32,10 @@ class ImageMixin(object):
             else:
                 # Image IDs are UUIDs: a name goes straight to the listing (one request instead of two).
                 found = [to_plain(i) for i in self.conn.image.images(name=name_or_id)]
-        if not found:
-            raise ComputeError('Image %r not found.' % name_or_id)
+            if not found:
+                # Pages as large as Glance serves by default at most: a cloud of many images answers in few.
+                names = [i.name or i.id for i in self.conn.image.images(limit=IMAGE_PAGE)]
+                raise not_found('Image', name_or_id, names)
         return only_one('image', name_or_id, found)
 
     def list_images(self, **query):

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError, not_found
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import is_uuid, only_one, sdk_errors, to_plain
 
 
@@ -23,8 +23,7 @@ class NetworkMixin(object):
                 found = [to_plain(n) for n in self.conn.network.networks(name=name_or_id)]
                 network = only_one('network', name_or_id, found) if found else None
             if network is None:
-                names = sorted(n.name for n in self.conn.network.networks())
-                raise ComputeError('Network %r not found; available: %s.' % (name_or_id, ', '.join(names) or 'none'))
+                raise not_found('Network', name_or_id, [n.name or n.id for n in self.conn.network.networks()])
             return to_plain(network)
 
     def find_port(self, name_or_id):
@@ -46,7 +45,8 @@ class NetworkMixin(object):
             if group is None:
                 group = self.conn.network.find_security_group(name_or_id, ignore_missing=True)
             if group is None:
-                raise ComputeError('Security group %r not found.' % name_or_id)
+                groups = self.conn.network.security_groups(project_id=self.current_project_id())
+                raise not_found('Security group', name_or_id, [g.name or g.id for g in groups])
             return to_plain(group)
 
     def list_security_groups(self, **query):

@@ -19,6 +19,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._errors import Co
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
+    checked_zone,
     desired_from_params,
     floating_ip_options,
 )
@@ -160,6 +161,10 @@ def resolve(cloud, params, current):
     if params.get('key_name') and current is None:
         # Nova's own answer to an unknown keypair does not name it.
         cloud.find_keypair(params['key_name'])
+    zone = checked_zone(params.get('availability_zone')) if current is None else None
+    if zone:
+        # Nova's own answer to an unknown zone names neither it nor the zones there are.
+        cloud.find_availability_zone(zone)
     if params.get('auto_ip') and params.get('floating_ip_pool') and not _action_rules.addresses_of(current, 'floating'):
         # The pool is used after the other changes of the task: a wrong name must fail before them.
         resolved['floating_ip_network'] = cloud.find_network(params['floating_ip_pool'])['id']
@@ -332,7 +337,7 @@ def run_server(module):
     cloud = module.cloud
     current = find_current(cloud, params)
     if params.get('state') == 'present':
-        _microversions.check(cloud, _microversions.server_needs(params, creating=current is None))
+        _microversions.check(cloud, _microversions.server_needs(params, creating=current is None), params)
     params = resolve_security_group_names(cloud, params, current)
     desired = desired_from_params(params, resolve(cloud, params, current))
     try:

@@ -139,6 +139,21 @@ def desired_from_params(params, resolved):
     )
 
 
+def checked_zone(availability_zone):
+    """The zone Nova checks when a server is created with ``availability_zone``, or None when it checks none
+    (pure).
+
+    Nova also reads ``zone:host``, ``zone::node`` and ``zone:host:node`` (a host is an admin's to force): with
+    a host it checks no zone, and an empty zone is the cloud's default one.
+    """
+    if not availability_zone or ':' not in availability_zone:
+        return availability_zone or None
+    zone, _sep, rest = availability_zone.partition(':')
+    if rest.startswith(':') and rest.count(':') == 1:
+        return zone or None
+    return None
+
+
 def encode_user_data(user_data):
     """Nova wants user data base64-encoded; users write plain text (already-encoded data passes through)."""
     if user_data is None:

@@ -62,6 +62,8 @@ options:
   availability_zone:
     description:
       - Availability zone to boot in. On an existing server a different zone is reported in RV(differences).
+      - A new server's zone is looked up before anything is created; a zone Nova does not list as available
+        fails naming the zones there are. Nova's C(zone:host) forms, which force a host, are left to Nova.
     type: str
   block_device_mapping:
     description:
@@ -374,6 +376,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_apply imp
 
 def main():
     module = ComputeModule(
+        name='server',
         argument_spec=server_argument_spec(),
         waits=True,
         required_one_of=[('name', 'id')],

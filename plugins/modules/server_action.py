@@ -152,7 +152,8 @@ options:
     default: false
   availability_zone:
     description:
-      - V(unshelve) - the availability zone to unshelve a C(SHELVED_OFFLOADED) server into.
+      - V(unshelve) - the availability zone to unshelve a C(SHELVED_OFFLOADED) server into. A zone Nova does
+        not list as available fails before the request, naming the zones there are.
     type: str
   backup_type:
     description:
@@ -546,6 +547,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 def main():
     module = ComputeModule(
+        name='server_action',
         argument_spec=dict(
             access_ipv4=dict(type='str'),
             access_ipv6=dict(type='str'),

@@ -230,6 +230,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 def main():
     module = ComputeModule(
+        name='server_image',
         argument_spec=server_image_argument_spec(),
         waits=True,
         required_if=SERVER_IMAGE_REQUIRED_IF,

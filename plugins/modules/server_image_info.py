@@ -151,6 +151,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 def main():
     module = ComputeModule(
+        name='server_image_info',
         argument_spec=dict(
             backup_type=dict(type='str'),
             image_type=dict(type='str', choices=['snapshot', 'backup']),

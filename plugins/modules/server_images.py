@@ -150,7 +150,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 
 def main():
-    module = ComputeModule(argument_spec=fleet_argument_spec('images'), waits=True)
+    module = ComputeModule(name='server_images', argument_spec=fleet_argument_spec('images'), waits=True)
     module.run(run_server_images)
 
 

@@ -482,6 +482,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 def main():
     module = ComputeModule(
+        name='server_info',
         argument_spec=dict(
             all_projects=dict(type='bool', default=False),
             availability_zone=dict(type='str'),

@@ -172,7 +172,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import Co
 
 
 def main():
-    module = ComputeModule(argument_spec=fleet_argument_spec('servers'), waits=True)
+    module = ComputeModule(name='servers', argument_spec=fleet_argument_spec('servers'), waits=True)
     module.run(run_servers)
 
 

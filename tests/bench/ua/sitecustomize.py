@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.compute contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmarks only: add a marker to the User-Agent of every keystoneauth request of this process.
+"""Tests only: add a marker to the User-Agent of every keystoneauth request of this process.
 
-The benchmark puts this folder on PYTHONPATH and names the marker in STACKOPS_BENCH_UA, so the services'
-access logs tell each benchmark step's requests apart from everyone else's on a shared cloud. Neither
-openstacksdk nor keystoneauth reads a User-Agent addition from the environment, hence this hook. It
-imports nothing itself: keystoneauth1.session is patched when (and if) the process imports it, so
-processes that never talk to a cloud pay nothing.
+The benchmark and the bad_input integration target put this folder on PYTHONPATH and name the marker in
+STACKOPS_BENCH_UA, so the services' access logs tell each benchmark step's (or each bad input's) requests
+apart from everyone else's on a shared cloud. Neither openstacksdk nor keystoneauth reads a User-Agent
+addition from the environment, hence this hook. It imports nothing itself: keystoneauth1.session is patched
+when (and if) the process imports it, so processes that never talk to a cloud pay nothing.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -60,7 +60,6 @@ def desired(**params):
     [
         ({'backup_type': 'daily'}, 'rotation is required with backup_type'),
         ({'rotation': 2}, 'rotation needs backup_type'),
-        ({'backup_type': 'daily', 'rotation': 0}, 'rotation must be 1 or more'),
         ({'metadata': {'instance_uuid': 'other'}}, 'must not set instance_uuid'),
         ({'metadata': {'image_type': 'x', 'backup_type': 'y'}}, 'must not set backup_type, image_type'),
         ({'metadata': {'visibility': 'public'}}, 'must not set visibility: it is a Glance attribute of the image'),
