@@ -1,18 +1,31 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.compute contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private to stackops.compute: ComputeModule, the frame every module runs in."""
+"""Private to stackops.compute: ComputeModule, the frame every module runs in.
+
+The frame keeps three promises for every module: ``changed`` is true once the cloud accepted a write
+(``_journal``), no secret leaves in any encoding (``_scrub``), and no exception escapes: anything
+unexpected ends the task with one line that says so.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import gc
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.stackops.compute.plugins.module_utils import _sdk
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL, done_before
+from ansible_collections.stackops.compute.plugins.module_utils._scrub import (
+    Scrubber,
+    one_line,
+    shorten,
+    shorten_messages,
+)
 
 # Keys of a cloud dictionary whose values are secrets (password, application_credential_secret, token...).
 SECRET_KEY_PARTS = ('password', 'secret', 'token', 'passcode', 'totp')
@@ -32,6 +45,35 @@ def cloud_secrets(cloud):
             elif value not in (None, '') and any(part in str(key).lower() for part in SECRET_KEY_PARTS):
                 found.add(str(value))
     return found
+
+
+def connection_secrets(cloud):
+    """The secrets a connection holds: its configuration's (from clouds.yaml too) and its token, when it
+    has one already (no request is made for it)."""
+    if not isinstance(cloud, _sdk.Cloud):
+        return set()
+    conn = cloud.conn
+    found = cloud_secrets(getattr(getattr(conn, 'config', None), 'config', None) or {})
+    access = getattr(getattr(getattr(conn, 'session', None), 'auth', None), 'auth_ref', None)
+    token = getattr(access, 'auth_token', None)
+    if isinstance(token, str) and token:
+        found.add(token)
+    return found
+
+
+def module_name(name):
+    """The module's short name from Ansible's ('stackops.compute.server', 'server' or 'server.py')."""
+    name = str(name or 'module')
+    if name.endswith('.py'):
+        name = name[:-3]
+    return name.rsplit('.', 1)[-1]
+
+
+def internal_error(name, exc):
+    """The one line an unexpected exception ends a task (or a fleet item) with."""
+    text = one_line(exc) or '(no message)'
+    kind = type(exc).__name__
+    return 'internal error in stackops.compute.%s, please report: %s: %s' % (module_name(name), kind, text)
 
 
 def auth_argument_spec():
@@ -74,13 +116,14 @@ class ComputeModule(object):
     result dict. Helpers raise ComputeError; only this class calls exit_json / fail_json.
     """
 
-    def __init__(self, argument_spec, waits=False, **kwargs):
+    def __init__(self, argument_spec, waits=False, name=None, **kwargs):
         spec = auth_argument_spec()
         if waits:
             spec.update(wait_argument_spec())
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.name = module_name(name or getattr(self.ansible, '_name', None))
         # Masked like no_log options in the result, its invocation and any message.
         self.ansible.no_log_values.update(cloud_secrets(self.ansible.params.get('cloud')))
         self._cloud = None
@@ -103,12 +146,24 @@ class ComputeModule(object):
             self._cloud = _sdk.connect(self.params)
         return self._cloud
 
+    def scrubber(self):
+        """What removes this task's secrets from a text: the no_log values (options, secrets of a cloud
+        dictionary, the fleet items' secrets) and the connection's, in every encoding."""
+        secrets = set(self.ansible.no_log_values)
+        if self._cloud is not None:
+            secrets |= connection_secrets(self._cloud)
+        return Scrubber(secrets)
+
     def warn(self, message):
-        self.ansible.warn(message)
+        self.ansible.warn(shorten(self.scrubber().text(message)))
 
     def run(self, body):
+        """``body(self)`` -> the result. Every way out goes through ``_exit`` or ``_fail``: a ComputeError
+        is its one line, anything else one line that says it is an internal error; ``changed`` is true
+        when the cloud accepted a write, and a failure says what was done before it."""
         if not _sdk.HAS_SDK:
             self.ansible.fail_json(msg=missing_required_lib('openstacksdk'), exception=_sdk.SDK_IMPORT_ERROR)
+        JOURNAL.reset()
         try:
             result = body(self)
         except ComputeError as exc:
@@ -116,10 +171,31 @@ class ComputeModule(object):
             details.pop('msg', None)
             # A task over many servers may have changed some before others failed.
             changed = bool(details.pop('changed', False))
-            _before_exit()
-            self.ansible.fail_json(msg=exc.msg, changed=changed, **details)
+            self._fail(done_before(exc.msg, JOURNAL.unscoped()), changed, details)
+        except Exception as exc:  # the frame's promise: nothing unexpected escapes as a traceback
+            self._fail(
+                done_before(internal_error(self.name, exc), JOURNAL.unscoped()),
+                False,
+                dict(exception=traceback.format_exc()),
+            )
+        result = dict(result)
+        result['changed'] = bool(result.get('changed')) or bool(JOURNAL.writes)
+        self._exit(result)
+
+    def _exit(self, result):
+        result = shorten_messages(self.scrubber().value(result))
         _before_exit()
-        self.ansible.exit_json(**result)
+        try:
+            self.ansible.exit_json(**result)
+        except Exception as exc:  # a result Ansible cannot take (it raised while serializing it)
+            self._fail(internal_error(self.name, exc), result.get('changed'), {})
+
+    def _fail(self, msg, changed, details):
+        scrub = self.scrubber()
+        details = shorten_messages(scrub.value(details))
+        msg = shorten(scrub.text(msg))
+        _before_exit()
+        self.ansible.fail_json(msg=msg, changed=bool(changed) or bool(JOURNAL.writes), **details)
 
     def result(self, changed, diff=None, **data):
         """Assemble a result: ``diff`` only when --diff was asked for."""
