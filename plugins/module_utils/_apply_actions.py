@@ -82,7 +82,33 @@ def read_facts(cloud, server, action, args):
         facts['password'] = cloud.server_call(
             'get_server_password', server['id'], 'reading the password of server %s' % server['id']
         )
+    if action == 'backup':
+        facts['backups'] = find_backups(cloud, server['id'], args['backup_type'])
     return facts
+
+
+def find_backups(cloud, server_id, backup_type):
+    """The server's backups of ``backup_type``: what Nova's rotation chooses from (server_image's query)."""
+    from ansible_collections.stackops.compute.plugins.module_utils._images import Criteria
+    from ansible_collections.stackops.compute.plugins.module_utils._images_apply import find_images
+
+    return find_images(cloud, Criteria(server_id=server_id, image_type='backup', backup_type=backup_type))
+
+
+def rotation_data(action, args, facts, image):
+    """For a backup: ``nova_rotation`` (the IDs of the backups Nova's rotation deletes) and the backups
+    before and after it for the diff; {} for other actions."""
+    if action != 'backup':
+        return {}
+    from ansible_collections.stackops.compute.plugins.module_utils._images import (
+        nova_rotation_victims,
+        rotation_diff,
+    )
+
+    backups = facts.get('backups') or []
+    victims = nova_rotation_victims(backups, args['rotation'])
+    before, after = rotation_diff(backups, victims, image or {'name': args.get('image_name')})
+    return dict(nova_rotation=list(victims), backups_before=before, backups_after=after)
 
 
 def _short(record, *keys):
@@ -234,8 +260,11 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
         data = {}
         if action in ('create_image', 'backup'):
             data['image'] = {'id': None, 'name': plan.kwargs['name'], 'status': None}
+        data.update(rotation_data(action, args, facts, data.get('image')))
         return Outcome(plan=plan, server=plan.after if plan.after.get('status') != 'DELETED' else None, data=data)
-    return apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    outcome = apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    outcome.data.update(rotation_data(action, args, facts, outcome.data.get('image')))
+    return outcome
 
 
 def run_action(module, server, action, args=None):
@@ -299,9 +328,13 @@ def run_server_action(module):
     plan = outcome.plan
     result = dict(action=action, server=present_server(outcome.server, interface))
     result.update(outcome.data)
+    backups = (result.pop('backups_before', None), result.pop('backups_after', None))
     if plan.kind == 'none':
         result['msg'] = 'Nothing to do: %s.' % plan.reason
     diff = None
     if plan.kind != 'read':
         diff = {'before': action_view(plan.before), 'after': action_view(outcome.server)}
+        if backups[0] is not None:
+            # What Nova's rotation deletes shows as backups of that type gone after.
+            diff['before']['backups'], diff['after']['backups'] = backups
     return module.result(plan.changed, diff=diff, **result)

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gc
+import sys
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -69,6 +70,18 @@ def module_name(name):
     return name.rsplit('.', 1)[-1]
 
 
+def calling_module_name():
+    """The name of the collection's module whose main() is running, when Python imported it by that name
+    (unit tests); Ansible runs a module as __main__ and says its name in its own arguments instead."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get('__name__') or ''
+        if '.plugins.modules.' in name:
+            return name
+        frame = frame.f_back
+    return None
+
+
 def internal_error(name, exc):
     """The one line an unexpected exception ends a task (or a fleet item) with."""
     text = one_line(exc) or '(no message)'
@@ -123,7 +136,7 @@ class ComputeModule(object):
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
-        self.name = module_name(name or getattr(self.ansible, '_name', None))
+        self.name = module_name(name or calling_module_name() or getattr(self.ansible, '_name', None))
         # Masked like no_log options in the result, its invocation and any message.
         self.ansible.no_log_values.update(cloud_secrets(self.ansible.params.get('cloud')))
         self._cloud = None

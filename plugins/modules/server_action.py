@@ -533,6 +533,17 @@ image:
       description: The image's status - V(active) after a wait.
       type: str
       sample: active
+nova_rotation:
+  description:
+    - V(backup) - the IDs of the backups Nova's rotation deletes after the new one is made, in check mode
+      and in a real run alike - the server's backups of O(backup_type) beyond the newest O(rotation), the
+      new one counted (Nova's own rule, read before the request).
+    - With C(--diff), C(backups) in C(before) and C(after) lists the server's backups of that type, newest
+      first, before the backup and after Nova's rotation.
+  returned: when O(action=backup) and something was sent or predicted
+  type: list
+  elements: str
+  sample: [0c1d1f5e-8d7a-4b0e-b1a4-3f3c2f3e9e21]
 '''
 
 from ansible_collections.stackops.compute.plugins.module_utils._action_table import (

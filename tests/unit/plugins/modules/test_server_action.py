@@ -72,6 +72,7 @@ class FakeCloud(object):
         self.roles = ['member', 'reader']
         self.instance_actions = [{'action': 'create', 'request_id': 'req-0'}]
         self.action_details = {}
+        self.images = []
 
     # reads
     def find_server(self, ref, all_projects=False):
@@ -127,6 +128,10 @@ class FakeCloud(object):
 
     def get_image(self, image_id):
         return {'id': image_id, 'name': 'snap', 'status': 'queued'}
+
+    def list_images_where(self, query):
+        self.calls.append(('list_images_where', query))
+        return copy.deepcopy(self.images)
 
     def wait_for_image(self, image_id, timeout=600, delay=0):
         self.calls.append(('wait_for_image', image_id))
@@ -316,6 +321,31 @@ def test_openstack_cloud_spelling_of_reboot(cloud):
     result = run(action='reboot_hard')
     assert result['action'] == 'reboot'
     assert cloud.writes() == [('server_call', 'reboot_server', {'reboot_type': 'HARD'})]
+
+
+def backup_image(number, backup_type='daily'):
+    return {
+        'id': 'bk-%d' % number,
+        'name': 'web1-%s-%d' % (backup_type, number),
+        'created_at': '2026-11-%02dT03:00:00Z' % number,
+        'status': 'active',
+        'properties': {'instance_uuid': SID, 'image_type': 'backup', 'backup_type': backup_type},
+    }
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_backup_says_which_backups_nova_rotation_deletes(cloud, check_mode):
+    # Nova lists the server's backups of the type newest first, the new one included, and deletes all but
+    # `rotation`: with rotation 2, only the newest existing one stays.
+    cloud.images = [backup_image(n) for n in (3, 1, 2)] + [backup_image(4, 'weekly')]
+    result = run(check_mode=check_mode, diff=True, action='backup', image_name='bk', backup_type='daily', rotation=2)
+    assert result['changed'] is True
+    assert result['nova_rotation'] == ['bk-2', 'bk-1']
+    query = [c[1] for c in cloud.calls if c[0] == 'list_images_where'][0]
+    assert (query['instance_uuid'], query['image_type'], query['backup_type']) == (SID, 'backup', 'daily')
+    assert result['diff']['before']['backups'] == ['web1-daily-3 (bk-3)', 'web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)']
+    new = 'bk (new)' if check_mode else 'snap (img-new)'
+    assert result['diff']['after']['backups'] == [new, 'web1-daily-3 (bk-3)']
 
 
 def test_resize_then_again_is_a_no_op(cloud):
