@@ -14,8 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import dataclasses
+import re
 
-from ansible_collections.stackops.compute.plugins.module_utils import _microversions
+from ansible_collections.stackops.compute.plugins.module_utils import _microversions, _policy
 from ansible_collections.stackops.compute.plugins.module_utils._action_plan import (
     BUSY,
     action_args,
@@ -84,7 +85,35 @@ def read_facts(cloud, server, action, args):
         )
     if action == 'backup':
         facts['backups'] = find_backups(cloud, server['id'], args['backup_type'])
+    if _policy.needs_facts(action, server) and 'admin' not in cloud.current_roles():
+        facts['locked_by_admin'] = locked_by_another_project(cloud, server)
     return facts
+
+
+def locked_by_another_project(cloud, server):
+    """Whether the newest lock of ``server`` came from another project (Nova's locked_by=admin, which its
+    API does not show; only an admin may unlock it then)."""
+    lock = next((a for a in cloud.list_server_actions(server['id']) if a.get('action') == 'lock'), None)
+    owner = server.get('project_id')
+    return bool(lock and owner and lock.get('project_id') and lock['project_id'] != owner)
+
+
+HTTP_ANSWER = re.compile(r'HTTP 403: .*')
+POLICY_TAIL = re.compile(r'\. The policy of the cloud forbids it.*$')
+
+
+def policy_refusal(cloud, error, action, server, args, facts):
+    """A 403 the default policy table explains, said as check mode says it, with Nova's answer; else None."""
+    if (getattr(error, 'details', None) or {}).get('status_code') != 403:
+        return None
+    found = HTTP_ANSWER.search(error.msg)
+    answer = POLICY_TAIL.sub('', found.group(0)) if found else error.msg
+    line = _policy.explain_refusal(action, _label(server), cloud.current_roles(), answer, args, facts)
+    return ComputeError(line, status_code=403) if line else None
+
+
+def _label(server):
+    return server.get('name') or server['id']
 
 
 def find_backups(cloud, server_id, backup_type):
@@ -257,12 +286,19 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
         answer = send(cloud, server['id'], plan.calls[0], action, server.get('name'))
         return Outcome(plan=plan, server=server, data=read_result(plan, answer))
     if check_mode:
+        # No request, so no 403 to hear: Nova's default policy says what it would refuse.
+        refused = _policy.refusal(action, _label(server), cloud.current_roles(), args, facts)
+        if refused:
+            raise ComputeError(refused, status_code=403)
         data = {}
         if action in ('create_image', 'backup'):
             data['image'] = {'id': None, 'name': plan.kwargs['name'], 'status': None}
         data.update(rotation_data(action, args, facts, data.get('image')))
         return Outcome(plan=plan, server=plan.after if plan.after.get('status') != 'DELETED' else None, data=data)
-    outcome = apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    try:
+        outcome = apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    except ComputeError as exc:
+        raise policy_refusal(cloud, exc, action, server, args, facts) or exc
     outcome.data.update(rotation_data(action, args, facts, outcome.data.get('image')))
     return outcome
 

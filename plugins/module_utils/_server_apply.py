@@ -14,8 +14,10 @@ from ansible_collections.stackops.compute.plugins.module_utils import (
     _action_rules,
     _apply_actions,
     _microversions,
+    _policy,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._journal import join_phrases
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
@@ -321,6 +323,21 @@ def apply_delete(module, plan):
 # ---------------------------------------------------------------------------------------------- run
 
 
+def check_policy(cloud, plan, label):
+    """Check mode: fail as the real run would when Nova's default policy refuses one of the status changes
+    of the plan to this token - with what the run would have done before (changed, like the real run)."""
+    for action in plan.transitions:
+        refused = _policy.refusal(action, label, cloud.current_roles())
+        if refused is None:
+            continue
+        marker = next((c for c in plan.changes if action in c.split()), None)
+        before = plan.changes[: plan.changes.index(marker)] if marker else plan.changes
+        steps = [re.sub(r'^then ', '', c) for c in before]
+        if not steps:
+            raise ComputeError(refused, status_code=403)
+        raise ComputeError('Would %s, then: %s' % (join_phrases(steps), refused), status_code=403, changed=True)
+
+
 def run_server(module):
     params = module.params
     if params.get('state') == 'present' and not params.get('name') and not params.get('id'):
@@ -343,6 +360,8 @@ def run_server(module):
     for difference in plan.differences:
         module.warn('Server %s: %s.' % (params.get('name') or params.get('id'), difference))
 
+    if plan.changed and module.check_mode:
+        check_policy(cloud, plan, params.get('name') or (current or {}).get('name') or params.get('id'))
     server = plan.after
     if plan.changed and not module.check_mode:
         if plan.action == 'create':
