@@ -85,6 +85,10 @@ def read_facts(cloud, server, action, args):
         )
     if action == 'backup':
         facts['backups'] = find_backups(cloud, server['id'], args['backup_type'])
+    if action == 'revert_resize':
+        # A revert of a cold migration keeps the flavor; of a resize, it goes back to one Nova does not show.
+        moves = [a for a in cloud.list_server_actions(server['id']) if a.get('action') in ('resize', 'migrate')]
+        facts['moved_by'] = moves[0]['action'] if moves else None
     if _policy.needs_facts(action, server) and 'admin' not in cloud.current_roles():
         facts['locked_by_admin'] = locked_by_another_project(cloud, server)
     return facts

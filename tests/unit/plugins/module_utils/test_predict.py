@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from ansible_collections.stackops.compute.plugins.module_utils import _policy, _predict
@@ -208,3 +210,27 @@ def test_a_real_refusal_says_the_same_and_then_novas_answer():
     )
     assert real == check + ' Nova answered: HTTP 403: Policy does not allow.'
     assert _policy.explain_refusal('stop', 'web1', ['member'], 'HTTP 403') is None
+
+
+DOCS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'docs', 'server_action.md')
+
+
+def docs_section():
+    if not os.path.isfile(DOCS):
+        pytest.skip('docs/server_action.md is not in this copy of the collection')
+    with open(DOCS) as handle:
+        text = handle.read()
+    return text.split('## What check mode predicts, and what it cannot', 1)[1].split('\n## ', 1)[0]
+
+
+def test_the_docs_list_every_unpredictable_field_and_policy_rule():
+    section = docs_section()
+    rows = [line for line in section.splitlines() if line.startswith('| `')]
+    for action, fields in _predict.UNPREDICTABLE.items():
+        row = next((r for r in rows if '`%s`' % action in r.split('|')[1]), None)
+        assert row is not None, action
+        for field in fields:
+            named = '`%s`' % field in row or (field in _predict.HOST_FIELDS and 'host fields' in row)
+            assert named or 'the same' in row, (action, field)
+    for action, _when, _roles, rule in _policy.DEFAULT_POLICY:
+        assert '`%s' % action in section and rule.rsplit(':', 1)[-1] in section, rule
