@@ -533,6 +533,17 @@ image:
       description: The image's status - V(active) after a wait.
       type: str
       sample: active
+unpredictable:
+  description:
+    - Check mode only - the fields of the predicted RV(server) that check mode cannot know for this action
+      (the host the scheduler picks, a time, a power state the hypervisor decides, the flavor
+      V(revert_resize) goes back to...). They are null in RV(server), except C(status) (its most likely
+      value) and C(addresses) (the ones known). Every other field is what the real run returns.
+    - The table, with the reason for each, is in C(docs/server_action.md).
+  returned: in check mode, when the action changes something
+  type: list
+  elements: str
+  sample: [availability_zone, compute_host, host_id, host_status, hypervisor_hostname, launched_at]
 nova_rotation:
   description:
     - V(backup) - the IDs of the backups Nova's rotation deletes after the new one is made, in check mode
