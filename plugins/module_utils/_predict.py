@@ -36,6 +36,7 @@ SHUTDOWN = 4
 # power_state after an action, where every virt driver agrees: a number, or 'status' for "running when it
 # ends ACTIVE, shut down when it ends SHUTOFF". Actions not listed leave it as it is.
 POWER_AFTER = {
+    'create': RUNNING,
     'start': RUNNING,
     'stop': SHUTDOWN,
     'reboot': RUNNING,
@@ -67,6 +68,7 @@ OFFLOAD = (
     "(Nova's default shelved_offload_time 0); the cloud's setting does not show"
 )
 NEUTRON = 'Neutron picks the new fixed address'
+NEW = 'Nova gives a new server its ID, its time and its place (the scheduler picks the host) as it makes it'
 
 
 def _place(why, *extra):
@@ -88,6 +90,7 @@ UNPREDICTABLE = {
     'unshelve': dict(_place(SCHEDULER), launched_at=CLOCK),
     'shelve': dict(_place(OFFLOAD), status=OFFLOAD, vm_state=OFFLOAD),
     'add_fixed_ip': {'addresses': NEUTRON},
+    'create': dict(_place(NEW, 'id', 'launched_at', 'created_at'), addresses=NEUTRON),
 }
 # Unknown fields that keep their most likely value instead of null: a status is never null, and the
 # addresses Nova keeps are known.
@@ -109,6 +112,8 @@ def unpredictable_fields(action, server, args=None, facts=None):
                 fields.pop(field, None)
         elif args.get('availability_zone'):
             fields.pop('availability_zone', None)
+    if action == 'create' and server.get('availability_zone'):
+        fields.pop('availability_zone', None)
     if action == 'revert_resize' and facts.get('moved_by') == 'migrate':
         # A cold migration keeps the flavor: reverting it only moves the server back.
         fields.pop('flavor', None)
@@ -141,6 +146,18 @@ def predict_server(action, before, after, args=None, facts=None):
             after[field] = None
     after['task_state'] = None
     return after, tuple(sorted(unknown))
+
+
+def predict_steps(start, steps):
+    """``start`` taken through ``steps``, [(action, status it ends in)], each predicted as above (the
+    server module chains them: create or rebuild, resize and confirm, state actions). Returns (server,
+    sorted unknown field names) (pure)."""
+    server = dict(start)
+    unknown = set()
+    for action, status in steps:
+        server, fields = predict_server(action, server, dict(server, status=status))
+        unknown.update(fields)
+    return server, tuple(sorted(unknown))
 
 
 def _offloaded(before):

@@ -12,9 +12,11 @@ import re
 from ansible_collections.stackops.compute.plugins.module_utils import (
     _action_plan,
     _action_rules,
+    _action_table,
     _apply_actions,
     _microversions,
     _policy,
+    _predict,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._journal import join_phrases
@@ -323,6 +325,30 @@ def apply_delete(module, plan):
 # ---------------------------------------------------------------------------------------------- run
 
 
+def predicted_server(current, plan):
+    """Check mode: the plan's server with what Nova changes besides along the way (vm_state, power_state,
+    host, zone...), and the fields check mode cannot know (see _predict)."""
+    steps = []
+    status = 'ACTIVE' if current is None else current.get('status')
+    if plan.action == 'create':
+        steps.append(('create', 'ACTIVE'))
+    if plan.rebuild_image:
+        status = 'ACTIVE' if status == 'ERROR' else status
+        steps.append(('rebuild', status))
+    if plan.resize_flavor:
+        steps.append(('resize', 'VERIFY_RESIZE'))
+    if plan.confirm_resize:
+        stopped = (current or {}).get('power_state') == _predict.SHUTDOWN
+        steps.append(('confirm_resize', 'SHUTOFF' if stopped else 'ACTIVE'))
+    for action in plan.transitions:
+        leads = _action_table.ACTIONS[action].leads_to
+        steps.append((action, leads if isinstance(leads, str) else leads[0]))
+    start = dict(plan.after, status='ACTIVE' if current is None else current.get('status'))
+    server, unknown = _predict.predict_steps(start, steps)
+    server['status'] = plan.after.get('status')
+    return server, unknown
+
+
 def check_policy(cloud, plan, label):
     """Check mode: fail as the real run would when Nova's default policy refuses one of the status changes
     of the plan to this token - with what the run would have done before (changed, like the real run)."""
@@ -363,6 +389,9 @@ def run_server(module):
     if plan.changed and module.check_mode:
         check_policy(cloud, plan, params.get('name') or (current or {}).get('name') or params.get('id'))
     server = plan.after
+    unknown = None
+    if plan.changed and module.check_mode and plan.action in ('create', 'update'):
+        server, unknown = predicted_server(current, plan)
     if plan.changed and not module.check_mode:
         if plan.action == 'create':
             server = apply_create(module, plan)
@@ -376,6 +405,8 @@ def run_server(module):
 
     interface = params.get('interface') or 'public'
     data = dict(changes=list(plan.changes), differences=list(plan.differences))
+    if unknown is not None:
+        data['unpredictable'] = list(unknown)
     if params['state'] == 'present':
         data['server'] = present_server(server, interface)
         data['id'] = (server or {}).get('id')

@@ -356,3 +356,24 @@ class Answer(object):
 
     def json(self):
         return self.body
+
+
+def test_check_mode_predicts_what_nova_changes_along_the_steps(fake):
+    fake._add('web2')
+    args = fleet_args(['web1', 'web2'], defaults={'image': 'tiny', 'flavor': 'm1.tiny', 'status': 'shelved'})
+    result = run_module(servers.main, dict(args, _ansible_check_mode=True))
+    new, old = result['servers']
+    assert (new['server']['status'], new['server']['vm_state'], new['server']['power_state']) == (
+        'SHELVED',
+        'shelved',
+        4,
+    )
+    assert {'id', 'compute_host', 'launched_at', 'status'} <= set(new['unpredictable'])
+    assert new['server']['compute_host'] is None
+    assert (old['server']['status'], old['server']['vm_state'], old['server']['power_state']) == (
+        'SHELVED',
+        'shelved',
+        4,
+    )
+    assert 'id' not in old['unpredictable'] and 'status' in old['unpredictable']
+    assert fake.writes() == []
