@@ -346,6 +346,9 @@ def predicted_server(current, plan):
     start = dict(plan.after, status='ACTIVE' if current is None else current.get('status'))
     server, unknown = _predict.predict_steps(start, steps)
     server['status'] = plan.after.get('status')
+    if plan.allocate_ip:
+        # Neutron picks the address of a floating IP it allocates.
+        unknown = tuple(sorted(set(unknown) | {'addresses'}))
     return server, unknown
 
 

@@ -234,3 +234,10 @@ def test_the_docs_list_every_unpredictable_field_and_policy_rule():
             assert named or 'the same' in row, (action, field)
     for action, _when, _roles, rule in _policy.DEFAULT_POLICY:
         assert '`%s' % action in section and rule.rsplit(':', 1)[-1] in section, rule
+
+
+def test_unknown_addresses_make_the_convenience_addresses_unknown_too():
+    predicted = server(addresses={'private': [{'addr': '192.0.2.5'}]}, public_v4='')
+    real = server(addresses={'private': [{'addr': '192.0.2.5'}, {'addr': '203.0.113.9'}]}, public_v4='203.0.113.9')
+    assert _predict.mismatches(predicted, real, ('addresses',)) == []
+    assert len(_predict.mismatches(predicted, real)) == 2
