@@ -139,6 +139,14 @@ def test_no_secret_leaves_in_any_encoding(where, encoding):
     assert '********' in out
 
 
+def test_short_connection_secrets_are_not_masked():
+    class Conn(object):
+        class config(object):
+            config = {'auth': {'username': 'demo', 'password': 'demo'}}
+
+    assert _module.connection_secrets(_module._sdk.Cloud(Conn())) == set()
+
+
 def test_the_connection_secrets_are_masked_too(monkeypatch):
     class Conn(object):
         class config(object):
