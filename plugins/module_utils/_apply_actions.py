@@ -294,7 +294,7 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
         refused = _policy.refusal(action, _label(server), cloud.current_roles(), args, facts)
         if refused:
             raise ComputeError(refused, status_code=403)
-        data = {}
+        data = {'unpredictable': list(plan.unknown)}
         if action in ('create_image', 'backup'):
             data['image'] = {'id': None, 'name': plan.kwargs['name'], 'status': None}
         data.update(rotation_data(action, args, facts, data.get('image')))

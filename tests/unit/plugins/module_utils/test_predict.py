@@ -241,3 +241,51 @@ def test_unknown_addresses_make_the_convenience_addresses_unknown_too():
     real = server(addresses={'private': [{'addr': '192.0.2.5'}, {'addr': '203.0.113.9'}]}, public_v4='203.0.113.9')
     assert _predict.mismatches(predicted, real, ('addresses',)) == []
     assert len(_predict.mismatches(predicted, real)) == 2
+
+
+@pytest.mark.parametrize(
+    'action, before, args, facts, expected, unknown',
+    [
+        ('stop', server(), {}, {}, dict(status='SHUTOFF', vm_state='stopped', power_state=4), ()),
+        (
+            'shelve_offload',
+            server('SHELVED', 'shelved', 4),
+            {},
+            {},
+            dict(status='SHELVED_OFFLOADED', compute_host=None, availability_zone='', host_id=''),
+            (),
+        ),
+        (
+            'revert_resize',
+            server('VERIFY_RESIZE', 'resized', 1),
+            {},
+            {'moved_by': 'resize'},
+            dict(status='ACTIVE', vm_state='active', flavor=None, compute_host=None),
+            (
+                'availability_zone',
+                'compute_host',
+                'flavor',
+                'host_id',
+                'host_status',
+                'hypervisor_hostname',
+                'launched_at',
+            ),
+        ),
+        (
+            'resize',
+            server(),
+            {'flavor': 'm1.small'},
+            {'flavor': {'id': '2', 'name': 'm1.small', 'vcpus': 1, 'ram': 256, 'disk': 2}},
+            dict(status='VERIFY_RESIZE', vm_state='resized', compute_host=None),
+            ('availability_zone', 'compute_host', 'host_id', 'host_status', 'hypervisor_hostname', 'launched_at'),
+        ),
+        ('live_migrate', server(), {'host': 'compute2'}, {}, dict(status='ACTIVE', compute_host='compute2'), None),
+    ],
+)
+def test_the_planner_predicts_what_nova_does(action, before, args, facts, expected, unknown):
+    from ansible_collections.stackops.compute.plugins.module_utils._action_plan import plan_action
+
+    plan = plan_action(before, action, dict(args, server='web1'), facts)
+    assert dict((k, plan.after.get(k)) for k in expected) == expected
+    if unknown is not None:
+        assert plan.unknown == unknown
