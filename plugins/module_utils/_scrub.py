@@ -30,6 +30,11 @@ MIN_DERIVED = 6
 LONG_RUN = 160
 SHORT_HEAD = 32
 _LONG_RUN_RE = re.compile(r'\S{%d,}' % (LONG_RUN + 1))
+# A message longer than this after that (an echoed input with spaces: a dictionary Nova quotes) keeps its
+# head and its tail, which names the request.
+MESSAGE_LIMIT = 2000
+MESSAGE_HEAD = 1400
+MESSAGE_TAIL = 400
 
 
 def _base64_forms(raw: bytes) -> set:
@@ -147,10 +152,16 @@ def _map_strings(value, change):
 
 def shorten(text):
     """A message with each run of more than LONG_RUN characters without white space cut to its head and
-    its length ("U0VDUkVU... (66668 characters)"), so an error body that echoes an input stays one line."""
+    its length ("U0VDUkVU... (66668 characters)"), then, when still longer than MESSAGE_LIMIT, its middle:
+    an error body that echoes an input stays readable. Run after the secrets are masked, so that no cut
+    leaves part of a secret the scrubber would not recognise."""
     if not isinstance(text, str) or len(text) <= LONG_RUN:
         return text
-    return _LONG_RUN_RE.sub(lambda m: '%s... (%d characters)' % (m.group(0)[:SHORT_HEAD], len(m.group(0))), text)
+    text = _LONG_RUN_RE.sub(lambda m: '%s... (%d characters)' % (m.group(0)[:SHORT_HEAD], len(m.group(0))), text)
+    if len(text) > MESSAGE_LIMIT:
+        cut = len(text) - MESSAGE_HEAD - MESSAGE_TAIL
+        text = '%s ... (%d characters) ... %s' % (text[:MESSAGE_HEAD], cut, text[-MESSAGE_TAIL:])
+    return text
 
 
 def shorten_messages(value):

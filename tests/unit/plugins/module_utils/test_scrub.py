@@ -187,6 +187,14 @@ def test_shorten_cuts_long_runs_only():
     assert shorten(None) is None
 
 
+def test_shorten_cuts_the_middle_of_a_long_message_with_spaces():
+    echoed = 'HTTP 400: Value: {%s}. too many (request req-42)' % ', '.join("'k%d': 'v'" % i for i in range(500))
+    short = shorten(echoed)
+    assert len(short) < 1900
+    assert short.startswith('HTTP 400: Value: {') and short.endswith('too many (request req-42)')
+    assert '... (' in short
+
+
 def test_shorten_messages_reaches_the_items():
     value = {'msg': 'x' * 500, 'results': [{'msg': 'y' * 500, 'server': {'console': 'z' * 500}}]}
     out = shorten_messages(value)
