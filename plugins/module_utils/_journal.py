@@ -256,17 +256,21 @@ class Journal(object):
         method = (method or '').upper()
         final_url = getattr(response, 'url', None) or url
         if method != 'DELETE':
-            self._learn_names(final_url, body, response)
+            self._learn_names(method, final_url, body, response)
         if not is_write(method, final_url, body):
             return None
         write = describe(method, final_url, body, _json_of(response))
         write.status = status
         return self.record(write)
 
-    def _learn_names(self, url, body, response):
+    def _learn_names(self, method, url, body, response):
         segments = _segments(url)
         kind = 'server' if 'servers' in segments else 'image' if 'images' in segments else None
         if kind is None:
+            return
+        listing = method == 'GET' and segments[-1] in ('servers', 'detail', 'images')
+        if listing and 'name=' not in urlsplit(str(url)).query:
+            # A listing that is not a lookup by name (server_info, a rotation's images): nothing to name.
             return
         length = (getattr(response, 'headers', None) or {}).get('Content-Length')
         if length is not None and str(length).isdigit() and int(length) > NAME_ANSWER_LIMIT:

@@ -104,7 +104,10 @@ def test_describe_neutron():
 
 def test_observe_records_accepted_writes_and_learns_names():
     journal = Journal()
-    journal.observe('GET', '/servers/detail', None, Answer(200, {'servers': [{'id': SID, 'name': 'web1'}]}))
+    listing = Answer(200, {'servers': [{'id': SID, 'name': 'web1'}]})
+    journal.observe('GET', '/servers/detail?all_tenants=1', None, listing)
+    assert journal.names == {}  # a listing that is no lookup by name is not read again
+    journal.observe('GET', '/servers/detail?name=%5Eweb1%24', None, listing)
     assert journal.writes == []
     journal.observe('POST', NOVA + '/servers/%s/action' % SID, {'os-stop': None}, Answer(409))
     assert journal.writes == []
@@ -125,7 +128,7 @@ def test_a_new_server_is_named_from_its_request():
 def test_large_answers_are_not_parsed_for_names():
     journal = Journal()
     big = Answer(200, {'servers': [{'id': SID, 'name': 'web1'}]}, length=_journal.NAME_ANSWER_LIMIT + 1)
-    journal.observe('GET', NOVA + '/servers/detail', None, big)
+    journal.observe('GET', NOVA + '/servers/detail?name=web', None, big)
     journal.observe('DELETE', NOVA + '/servers/%s' % SID, None, Answer(204))
     assert journal.summary() == 'deleted server %s' % SID
 
