@@ -173,17 +173,21 @@ def _offloaded(before):
 
 # Fields that say how far something got or when; never compared.
 VOLATILE = ('updated_at', 'progress', 'links', 'location', 'task_state')
+# Fields Nova shows when it reads one server but not in a listing (server_groups, microversion 2.71): a
+# prediction made from a server found by name has them null, whatever the action.
+NOT_LISTED = ('server_groups',)
 # The convenience addresses the modules add to a server, made from its addresses.
 CONVENIENCE = ('private_v4', 'private_v6', 'public_v4', 'public_v6', 'interface_ip')
 FLAVOR_KEYS = ('original_name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap')
 
 
 def comparable(server):
-    """A server as a prediction and a real result are compared: volatile fields out; the flavor by its
-    name and sizes, the image by its ID, addresses as (network, address, type), security groups by name."""
+    """A server as a prediction and a real result are compared: volatile fields and those a listing lacks
+    out; the flavor by its name and sizes, the image by its ID, addresses as (network, address, type),
+    security groups by name."""
     if server is None:
         return None
-    out = dict((k, v) for k, v in server.items() if k not in VOLATILE)
+    out = dict((k, v) for k, v in server.items() if k not in VOLATILE + NOT_LISTED)
     flavor = server.get('flavor')
     if isinstance(flavor, dict):
         view = dict((k, flavor.get(k)) for k in FLAVOR_KEYS)

@@ -289,3 +289,7 @@ def test_the_planner_predicts_what_nova_does(action, before, args, facts, expect
     assert dict((k, plan.after.get(k)) for k in expected) == expected
     if unknown is not None:
         assert plan.unknown == unknown
+
+
+def test_what_a_listing_does_not_show_is_not_compared():
+    assert _predict.mismatches(server(server_groups=None), server(server_groups=[])) == []
