@@ -137,7 +137,7 @@ def predict_server(action, before, after, args=None, facts=None):
         after.update(_offloaded(before))
     if action in ('migrate', 'live_migrate', 'evacuate', 'unshelve') and args.get('host'):
         # The host shows to admins only: a member's prediction hides it as Nova does.
-        after['compute_host'] = args['host'] if before.get('compute_host') is not None else None
+        after['compute_host'] = args['host'] if sees_hosts(before) else None
     if action == 'unshelve' and args.get('availability_zone'):
         after['availability_zone'] = args['availability_zone']
     unknown = unpredictable_fields(action, before, args, facts)
@@ -158,6 +158,12 @@ def predict_steps(start, steps):
         server, fields = predict_server(action, server, dict(server, status=status))
         unknown.update(fields)
     return server, tuple(sorted(unknown))
+
+
+def sees_hosts(server):
+    """Whether the reader of ``server`` sees hosts (an admin): a host, or host_status, which Nova shows to
+    admins even when the server has no host (offloaded)."""
+    return server.get('compute_host') is not None or server.get('host_status') is not None
 
 
 def _offloaded(before):

@@ -112,6 +112,16 @@ def test_a_move_to_a_named_host_predicts_the_host_for_who_sees_it():
     assert member_view['compute_host'] is None
 
 
+def test_unshelving_an_offloaded_server_to_a_named_host():
+    offloaded = server('SHELVED_OFFLOADED', 'shelved_offloaded', 4, availability_zone='', host_status='')
+    offloaded.update(compute_host=None, hypervisor_hostname=None, host_id='')
+    after, unknown = _predict.predict_server('unshelve', offloaded, dict(offloaded, status='ACTIVE'), {'host': 'c2'})
+    assert after['compute_host'] == 'c2' and 'compute_host' not in unknown
+    member = dict(offloaded, host_status=None)
+    after, _unknown = _predict.predict_server('unshelve', member, dict(member, status='ACTIVE'), {'host': 'c2'})
+    assert after['compute_host'] is None
+
+
 def test_revert_resize_does_not_pretend_to_know_the_old_flavor():
     before = server('VERIFY_RESIZE', 'resized', 1, flavor={'original_name': 'm1.small'})
     after, unknown = _predict.predict_server('revert_resize', before, dict(before, status='ACTIVE'))
