@@ -140,7 +140,7 @@ def rotation_data(action, args, facts, image):
 
     backups = facts.get('backups') or []
     victims = nova_rotation_victims(backups, args['rotation'])
-    before, after = rotation_diff(backups, victims, image or {'name': args.get('image_name')})
+    before, after = rotation_diff(backups, victims, image or {'name': args.get('image_name')}, args['rotation'])
     return dict(nova_rotation=list(victims), backups_before=before, backups_after=after)
 
 

@@ -204,7 +204,7 @@ def run_server_image(module):
     if plan.action == 'create' and plan.kind == 'backup':
         # What Nova's rotation deletes shows in the diff as backups of that type gone after.
         diff['before']['backups'], diff['after']['backups'] = rotation_diff(
-            backups, plan.nova_rotation, image or plan.after
+            backups, plan.nova_rotation, image or plan.after, desired.rotation
         )
     return module.result(plan.changed, diff=diff, **data)
 

@@ -402,6 +402,19 @@ def test_unlocking_a_server_an_admin_of_another_project_locked(cloud):
     assert run(check_mode=True, action='unlock')['changed'] is True
 
 
+def test_a_rotation_of_0_would_delete_the_new_backup_too():
+    # Whether or not the options allow it, the prediction says what Nova's rule does with it.
+    from ansible_collections.stackops.compute.plugins.module_utils._images import (
+        nova_rotation_victims,
+        rotation_diff,
+    )
+
+    backups = [backup_image(1), backup_image(2)]
+    victims = nova_rotation_victims(backups, 0)
+    assert victims == ('bk-2', 'bk-1')
+    assert rotation_diff(backups, victims, {'name': 'bk'}, 0) == (['web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)'], [])
+
+
 def test_resize_then_again_is_a_no_op(cloud):
     assert run(action='resize', flavor='m1.small')['server']['status'] == 'VERIFY_RESIZE'
     again = run(action='resize', flavor='m1.small')
