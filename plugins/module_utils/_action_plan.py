@@ -29,6 +29,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._action_table imp
     TRANSITION_ACTIONS,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._predict import predict_server
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import server_view
 
 # Statuses that only say an operation is under way (Nova maps vm_state + task_state to them).
@@ -60,6 +61,7 @@ class Plan(object):
     after: dict = None
     targets: tuple = ()  # statuses the server may rest in afterwards
     expect: dict = dataclasses.field(default_factory=dict)
+    unknown: tuple = ()  # fields of ``after`` check mode cannot know (_predict.UNPREDICTABLE)
 
     @property
     def changed(self):
@@ -193,7 +195,8 @@ def plan_action(server, action, args=None, facts=None):
         after['status'] = targets[0]
     if spec.predict is not None:
         after.update(spec.predict(server, args, facts))
-    after['task_state'] = None
+    # What Nova changes besides (vm_state, power_state, host, zone), and what check mode cannot know.
+    after, unknown = predict_server(action, server, after, args, facts)
     if spec.to_calls is not None:
         calls = tuple(spec.to_calls(server, args, facts))
     else:
@@ -219,6 +222,7 @@ def plan_action(server, action, args=None, facts=None):
         after=after,
         targets=targets,
         expect=expect,
+        unknown=unknown,
     )
 
 

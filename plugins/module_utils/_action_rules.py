@@ -216,10 +216,6 @@ def unshelve_kwargs(args, facts):
     return kept(args, 'availability_zone', 'host')
 
 
-def host_predict(server, args, facts):
-    return {'compute_host': args['host']} if args.get('host') else {}
-
-
 def live_kwargs(args, facts):
     kwargs = {
         'host': args.get('host'),

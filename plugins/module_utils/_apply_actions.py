@@ -14,8 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import dataclasses
+import re
 
-from ansible_collections.stackops.compute.plugins.module_utils import _microversions
+from ansible_collections.stackops.compute.plugins.module_utils import _microversions, _policy
 from ansible_collections.stackops.compute.plugins.module_utils._action_plan import (
     BUSY,
     action_args,
@@ -85,7 +86,65 @@ def read_facts(cloud, server, action, args):
         facts['password'] = cloud.server_call(
             'get_server_password', server['id'], 'reading the password of server %s' % server['id']
         )
+    if action == 'backup':
+        facts['backups'] = find_backups(cloud, server['id'], args['backup_type'])
+    if action == 'revert_resize':
+        # A revert of a cold migration keeps the flavor; of a resize, it goes back to one Nova does not show.
+        moves = [a for a in cloud.list_server_actions(server['id']) if a.get('action') in ('resize', 'migrate')]
+        facts['moved_by'] = moves[0]['action'] if moves else None
+    if _policy.needs_facts(action, server) and 'admin' not in cloud.current_roles():
+        facts['locked_by_admin'] = locked_by_another_project(cloud, server)
     return facts
+
+
+def locked_by_another_project(cloud, server):
+    """Whether the newest lock of ``server`` came from another project (Nova's locked_by=admin, which its
+    API does not show; only an admin may unlock it then)."""
+    lock = next((a for a in cloud.list_server_actions(server['id']) if a.get('action') == 'lock'), None)
+    owner = server.get('project_id')
+    return bool(lock and owner and lock.get('project_id') and lock['project_id'] != owner)
+
+
+HTTP_ANSWER = re.compile(r'HTTP 403: .*')
+POLICY_TAIL = re.compile(r'\. The policy of the cloud forbids it.*$')
+
+
+def policy_refusal(cloud, error, action, server, args, facts):
+    """A 403 the default policy table explains, said as check mode says it, with Nova's answer; else None."""
+    if (getattr(error, 'details', None) or {}).get('status_code') != 403:
+        return None
+    found = HTTP_ANSWER.search(error.msg)
+    answer = POLICY_TAIL.sub('', found.group(0)) if found else error.msg
+    line = _policy.explain_refusal(action, _label(server), cloud.current_roles(), answer, args, facts)
+    return ComputeError(line, status_code=403) if line else None
+
+
+def _label(server):
+    return server.get('name') or server['id']
+
+
+def find_backups(cloud, server_id, backup_type):
+    """The server's backups of ``backup_type``: what Nova's rotation chooses from (server_image's query)."""
+    from ansible_collections.stackops.compute.plugins.module_utils._images import Criteria
+    from ansible_collections.stackops.compute.plugins.module_utils._images_apply import find_images
+
+    return find_images(cloud, Criteria(server_id=server_id, image_type='backup', backup_type=backup_type))
+
+
+def rotation_data(action, args, facts, image):
+    """For a backup: ``nova_rotation`` (the IDs of the backups Nova's rotation deletes) and the backups
+    before and after it for the diff; {} for other actions."""
+    if action != 'backup':
+        return {}
+    from ansible_collections.stackops.compute.plugins.module_utils._images import (
+        nova_rotation_victims,
+        rotation_diff,
+    )
+
+    backups = facts.get('backups') or []
+    victims = nova_rotation_victims(backups, args['rotation'])
+    before, after = rotation_diff(backups, victims, image or {'name': args.get('image_name')}, args['rotation'])
+    return dict(nova_rotation=list(victims), backups_before=before, backups_after=after)
 
 
 def _short(record, *keys):
@@ -234,11 +293,21 @@ def perform_action(cloud, server, action, args=None, wait=True, timeout=600, che
         answer = send(cloud, server['id'], plan.calls[0], action, server.get('name'))
         return Outcome(plan=plan, server=server, data=read_result(plan, answer))
     if check_mode:
-        data = {}
+        # No request, so no 403 to hear: Nova's default policy says what it would refuse.
+        refused = _policy.refusal(action, _label(server), cloud.current_roles(), args, facts)
+        if refused:
+            raise ComputeError(refused, status_code=403)
+        data = {'unpredictable': list(plan.unknown)}
         if action in ('create_image', 'backup'):
             data['image'] = {'id': None, 'name': plan.kwargs['name'], 'status': None}
+        data.update(rotation_data(action, args, facts, data.get('image')))
         return Outcome(plan=plan, server=plan.after if plan.after.get('status') != 'DELETED' else None, data=data)
-    return apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    try:
+        outcome = apply_plan(cloud, plan, wait=wait, timeout=timeout)
+    except ComputeError as exc:
+        raise policy_refusal(cloud, exc, action, server, args, facts) or exc
+    outcome.data.update(rotation_data(action, args, facts, outcome.data.get('image')))
+    return outcome
 
 
 def run_action(module, server, action, args=None):
@@ -302,9 +371,13 @@ def run_server_action(module):
     plan = outcome.plan
     result = dict(action=action, server=present_server(outcome.server, interface))
     result.update(outcome.data)
+    backups = (result.pop('backups_before', None), result.pop('backups_after', None))
     if plan.kind == 'none':
         result['msg'] = 'Nothing to do: %s.' % plan.reason
     diff = None
     if plan.kind != 'read':
         diff = {'before': action_view(plan.before), 'after': action_view(outcome.server)}
+        if backups[0] is not None:
+            # What Nova's rotation deletes shows as backups of that type gone after.
+            diff['before']['backups'], diff['after']['backups'] = backups
     return module.result(plan.changed, diff=diff, **result)

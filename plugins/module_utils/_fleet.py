@@ -26,7 +26,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.stackops.compute.plugins.module_utils import _domains
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
-from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
+from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL, done_before
+from ansible_collections.stackops.compute.plugins.module_utils._module import (
+    assemble_result,
+    auth_argument_spec,
+    internal_error,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
 
 DEFAULT_CONCURRENCY = 10
@@ -283,14 +288,24 @@ class ItemModule(object):
 
 
 def run_item(parent, cloud, params, body, name):
-    """``body(item_module)`` for one item: its result with ``name``, or ``failed`` and ``msg``."""
+    """``body(item_module)`` for one item: its result with ``name``, or ``failed`` and ``msg``.
+
+    The item's frame, as ComputeModule.run is the task's: ``changed`` is true when the cloud accepted a
+    write of this item, a failure says what the item did before it, and an unexpected exception fails
+    this item with one line instead of ending the task.
+    """
     item = ItemModule(parent, cloud, params)
-    try:
-        result = body(item)
-    except ComputeError as exc:
-        result = dict(changed=bool(exc.details.get('changed')), failed=True, msg=exc.msg)
-        for key, value in exc.details.items():
-            result.setdefault(key, value)
+    with JOURNAL.scope() as writes:
+        try:
+            result = body(item)
+        except ComputeError as exc:
+            result = dict(changed=bool(exc.details.get('changed')), failed=True, msg=done_before(exc.msg, writes))
+            for key, value in exc.details.items():
+                result.setdefault(key, value)
+        except Exception as exc:  # one item's surprise is that item's failure, in one line
+            msg = done_before(internal_error(getattr(parent, 'name', None), exc), writes)
+            result = dict(changed=False, failed=True, msg=msg)
+        result['changed'] = bool(result.get('changed')) or bool(writes)
     out = dict(name=name)
     out.update(result)
     return out, item.warnings

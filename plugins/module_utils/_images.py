@@ -350,6 +350,21 @@ def nova_rotation_victims(backups, rotation):
     return tuple(i['id'] for i in ordered[max(rotation - 1, 0) :])
 
 
+def backup_label(image):
+    return '%s (%s)' % (image.get('name'), image.get('id') or 'new')
+
+
+def rotation_diff(backups, victims, new, rotation=1):
+    """The server's backups of one type before and after one more backup and Nova's rotation, newest
+    first, as "name (id)": what ``--diff`` shows of a rotation (pure). With a rotation below 1, Nova
+    deletes the new backup too."""
+    ordered = newest_first(backups)
+    before = [backup_label(i) for i in ordered]
+    kept = [backup_label(new)] if rotation >= 1 else []
+    after = kept + [backup_label(i) for i in ordered if i['id'] not in victims]
+    return before, after
+
+
 def plan_image(found, desired, server=None, project_id=None, backups=()):
     """Decide what to do with the images ``found`` under the task's name (or ID).
 

@@ -20,6 +20,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
     newest_first,
     plan_image,
     present_image,
+    rotation_diff,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
@@ -200,6 +201,11 @@ def run_server_image(module):
     diff = dict(
         before=image_view(plan.before) or {}, after=image_view(image if desired.state == 'present' else None) or {}
     )
+    if plan.action == 'create' and plan.kind == 'backup':
+        # What Nova's rotation deletes shows in the diff as backups of that type gone after.
+        diff['before']['backups'], diff['after']['backups'] = rotation_diff(
+            backups, plan.nova_rotation, image or plan.after, desired.rotation
+        )
     return module.result(plan.changed, diff=diff, **data)
 
 

@@ -1,18 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.compute contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private to stackops.compute: ComputeModule, the frame every module runs in."""
+"""Private to stackops.compute: ComputeModule, the frame every module runs in.
+
+The frame keeps three promises for every module: ``changed`` is true once the cloud accepted a write
+(``_journal``), no secret leaves in any encoding (``_scrub``), and no exception escapes: anything
+unexpected ends the task with one line that says so.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import gc
+import sys
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.stackops.compute.plugins.module_utils import _domains, _sdk
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL, done_before
+from ansible_collections.stackops.compute.plugins.module_utils._scrub import (
+    Scrubber,
+    one_line,
+    shorten,
+    shorten_messages,
+)
 
 # Keys of a cloud dictionary whose values are secrets (password, application_credential_secret, token...).
 SECRET_KEY_PARTS = ('password', 'secret', 'token', 'passcode', 'totp')
@@ -32,6 +46,52 @@ def cloud_secrets(cloud):
             elif value not in (None, '') and any(part in str(key).lower() for part in SECRET_KEY_PARTS):
                 found.add(str(value))
     return found
+
+
+# A secret the task did not pass (a password in clouds.yaml) is masked from this length on: the short
+# passwords of test clouds ('demo', 'admin') would blank those words in every name and message.
+CONNECTION_SECRET_MIN = 8
+
+
+def connection_secrets(cloud):
+    """The secrets a connection holds: its configuration's (from clouds.yaml too) and its token, when it
+    has one already (no request is made for it)."""
+    if not isinstance(cloud, _sdk.Cloud):
+        return set()
+    conn = cloud.conn
+    found = cloud_secrets(getattr(getattr(conn, 'config', None), 'config', None) or {})
+    access = getattr(getattr(getattr(conn, 'session', None), 'auth', None), 'auth_ref', None)
+    token = getattr(access, 'auth_token', None)
+    if isinstance(token, str) and token:
+        found.add(token)
+    return set(secret for secret in found if len(secret) >= CONNECTION_SECRET_MIN)
+
+
+def module_name(name):
+    """The module's short name from Ansible's ('stackops.compute.server', 'server' or 'server.py')."""
+    name = str(name or 'module')
+    if name.endswith('.py'):
+        name = name[:-3]
+    return name.rsplit('.', 1)[-1]
+
+
+def calling_module_name():
+    """The name of the collection's module whose main() is running, when Python imported it by that name
+    (unit tests); Ansible runs a module as __main__ and says its name in its own arguments instead."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get('__name__') or ''
+        if '.plugins.modules.' in name:
+            return name
+        frame = frame.f_back
+    return None
+
+
+def internal_error(name, exc):
+    """The one line an unexpected exception ends a task (or a fleet item) with."""
+    text = one_line(exc) or '(no message)'
+    kind = type(exc).__name__
+    return 'internal error in stackops.compute.%s, please report: %s: %s' % (module_name(name), kind, text)
 
 
 def auth_argument_spec():
@@ -75,14 +135,15 @@ class ComputeModule(object):
     """
 
     def __init__(self, argument_spec, waits=False, name=None, **kwargs):
-        # ``name``: the module's entry in _domains.TABLE, whose domains its options are checked against.
-        self.name = name
         spec = auth_argument_spec()
         if waits:
             spec.update(wait_argument_spec())
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        # The module's short name: its entry in _domains.TABLE (whose domains its options are checked
+        # against) and the name its internal errors carry.
+        self.name = module_name(name or calling_module_name() or getattr(self.ansible, '_name', None))
         # Masked like no_log options in the result, its invocation and any message.
         self.ansible.no_log_values.update(cloud_secrets(self.ansible.params.get('cloud')))
         self._cloud = None
@@ -105,12 +166,24 @@ class ComputeModule(object):
             self._cloud = _sdk.connect(self.params)
         return self._cloud
 
+    def scrubber(self):
+        """What removes this task's secrets from a text: the no_log values (options, secrets of a cloud
+        dictionary, the fleet items' secrets) and the connection's, in every encoding."""
+        secrets = set(self.ansible.no_log_values)
+        if self._cloud is not None:
+            secrets |= connection_secrets(self._cloud)
+        return Scrubber(secrets)
+
     def warn(self, message):
-        self.ansible.warn(message)
+        self.ansible.warn(shorten(self.scrubber().text(message)))
 
     def run(self, body):
+        """``body(self)`` -> the result. Every way out goes through ``_exit`` or ``_fail``: a ComputeError
+        is its one line, anything else one line that says it is an internal error; ``changed`` is true
+        when the cloud accepted a write, and a failure says what was done before it."""
         if not _sdk.HAS_SDK:
             self.ansible.fail_json(msg=missing_required_lib('openstacksdk'), exception=_sdk.SDK_IMPORT_ERROR)
+        JOURNAL.reset()
         try:
             # Every option inside its domain before the body sends its first request.
             self.ansible.params.update(_domains.check_module(self.name, self.params))
@@ -120,10 +193,31 @@ class ComputeModule(object):
             details.pop('msg', None)
             # A task over many servers may have changed some before others failed.
             changed = bool(details.pop('changed', False))
-            _before_exit()
-            self.ansible.fail_json(msg=exc.msg, changed=changed, **details)
+            self._fail(done_before(exc.msg, JOURNAL.unscoped()), changed, details)
+        except Exception as exc:  # the frame's promise: nothing unexpected escapes as a traceback
+            self._fail(
+                done_before(internal_error(self.name, exc), JOURNAL.unscoped()),
+                False,
+                dict(exception=traceback.format_exc()),
+            )
+        result = dict(result)
+        result['changed'] = bool(result.get('changed')) or bool(JOURNAL.writes)
+        self._exit(result)
+
+    def _exit(self, result):
+        result = shorten_messages(self.scrubber().value(result))
         _before_exit()
-        self.ansible.exit_json(**result)
+        try:
+            self.ansible.exit_json(**result)
+        except Exception as exc:  # a result Ansible cannot take (it raised while serializing it)
+            self._fail(internal_error(self.name, exc), result.get('changed'), {})
+
+    def _fail(self, msg, changed, details):
+        scrub = self.scrubber()
+        details = shorten_messages(scrub.value(details))
+        msg = shorten(scrub.text(msg))
+        _before_exit()
+        self.ansible.fail_json(msg=msg, changed=bool(changed) or bool(JOURNAL.writes), **details)
 
     def result(self, changed, diff=None, **data):
         """Assemble a result: ``diff`` only when --diff was asked for."""

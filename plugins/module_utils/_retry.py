@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: stackops.compute contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Private to stackops.compute: which requests are retried, and creates that never make two.
+"""Private to stackops.compute: which requests are retried, creates that never make two, and the record
+of what the cloud accepted.
 
 Reads are retried by keystoneauth itself (its ``connect_retries`` and ``status_code_retries``), set per
 request from the HTTP method: keystoneauth and openstacksdk apply those knobs to every method alike (and
 openstacksdk's defaults retry Glance writes on 503), and a write that is sent again after a lost answer
 may happen twice. Writes are sent once; a create whose answer was lost looks for what it made before it
-tries again (``create_once``).
+tries again (``create_once``). Every answer also goes to the journal (``_journal.JOURNAL``), which keeps
+the writes the cloud accepted: the session is the one place every request of every service passes.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,7 @@ import re
 import time
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL
 
 READ_METHODS = ('GET', 'HEAD')
 # keystoneauth's back-off starts at 0.5 s and doubles. A 5xx answer (a proxy or load balancer in front of
@@ -53,8 +56,9 @@ def retry_settings(method, url):
     return dict(connect_retries=0, status_code_retries=0)
 
 
-def install_retry_policy(session):
-    """Make every request of a keystoneauth session follow ``retry_settings``.
+def install_retry_policy(session, journal=JOURNAL):
+    """Make every request of a keystoneauth session follow ``retry_settings``, and show every answer to
+    ``journal`` (which keeps the accepted writes).
 
     Every openstacksdk proxy (compute, image, network...) and the authentication plugin send their
     requests through the one session of a connection, so this covers them all.
@@ -63,7 +67,9 @@ def install_retry_policy(session):
 
     def request(url, method, **kwargs):
         kwargs.update(retry_settings(method, url))
-        return send(url, method, **kwargs)
+        response = send(url, method, **kwargs)
+        journal.observe(method, url, kwargs.get('json'), response)
+        return response
 
     session.request = request
     return session

@@ -12,10 +12,14 @@ import re
 from ansible_collections.stackops.compute.plugins.module_utils import (
     _action_plan,
     _action_rules,
+    _action_table,
     _apply_actions,
     _microversions,
+    _policy,
+    _predict,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._journal import join_phrases
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
 from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
@@ -326,6 +330,48 @@ def apply_delete(module, plan):
 # ---------------------------------------------------------------------------------------------- run
 
 
+def predicted_server(current, plan):
+    """Check mode: the plan's server with what Nova changes besides along the way (vm_state, power_state,
+    host, zone...), and the fields check mode cannot know (see _predict)."""
+    steps = []
+    status = 'ACTIVE' if current is None else current.get('status')
+    if plan.action == 'create':
+        steps.append(('create', 'ACTIVE'))
+    if plan.rebuild_image:
+        status = 'ACTIVE' if status == 'ERROR' else status
+        steps.append(('rebuild', status))
+    if plan.resize_flavor:
+        steps.append(('resize', 'VERIFY_RESIZE'))
+    if plan.confirm_resize:
+        stopped = (current or {}).get('power_state') == _predict.SHUTDOWN
+        steps.append(('confirm_resize', 'SHUTOFF' if stopped else 'ACTIVE'))
+    for action in plan.transitions:
+        leads = _action_table.ACTIONS[action].leads_to
+        steps.append((action, leads if isinstance(leads, str) else leads[0]))
+    start = dict(plan.after, status='ACTIVE' if current is None else current.get('status'))
+    server, unknown = _predict.predict_steps(start, steps)
+    server['status'] = plan.after.get('status')
+    if plan.allocate_ip:
+        # Neutron picks the address of a floating IP it allocates.
+        unknown = tuple(sorted(set(unknown) | {'addresses'}))
+    return server, unknown
+
+
+def check_policy(cloud, plan, label):
+    """Check mode: fail as the real run would when Nova's default policy refuses one of the status changes
+    of the plan to this token - with what the run would have done before (changed, like the real run)."""
+    for action in plan.transitions:
+        refused = _policy.refusal(action, label, cloud.current_roles())
+        if refused is None:
+            continue
+        marker = next((c for c in plan.changes if action in c.split()), None)
+        before = plan.changes[: plan.changes.index(marker)] if marker else plan.changes
+        steps = [re.sub(r'^then ', '', c) for c in before]
+        if not steps:
+            raise ComputeError(refused, status_code=403)
+        raise ComputeError('Would %s, then: %s' % (join_phrases(steps), refused), status_code=403, changed=True)
+
+
 def run_server(module):
     params = module.params
     if params.get('state') == 'present' and not params.get('name') and not params.get('id'):
@@ -348,7 +394,12 @@ def run_server(module):
     for difference in plan.differences:
         module.warn('Server %s: %s.' % (params.get('name') or params.get('id'), difference))
 
+    if plan.changed and module.check_mode:
+        check_policy(cloud, plan, params.get('name') or (current or {}).get('name') or params.get('id'))
     server = plan.after
+    unknown = None
+    if plan.changed and module.check_mode and plan.action in ('create', 'update'):
+        server, unknown = predicted_server(current, plan)
     if plan.changed and not module.check_mode:
         if plan.action == 'create':
             server = apply_create(module, plan)
@@ -362,6 +413,8 @@ def run_server(module):
 
     interface = params.get('interface') or 'public'
     data = dict(changes=list(plan.changes), differences=list(plan.differences))
+    if unknown is not None:
+        data['unpredictable'] = list(unknown)
     if params['state'] == 'present':
         data['server'] = present_server(server, interface)
         data['id'] = (server or {}).get('id')

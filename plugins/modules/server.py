@@ -360,6 +360,17 @@ differences:
   returned: always
   type: list
   elements: str
+unpredictable:
+  description:
+    - Check mode only - the fields of the predicted RV(server) that check mode cannot know (for a new
+      server its ID, host and addresses; after a resize its host; a power state the hypervisor decides...).
+      They are null in RV(server), except C(status) and C(addresses) (their most likely values). Every other
+      field is what the real run returns.
+    - The table, with the reason for each, is in C(docs/server_action.md).
+  returned: in check mode, when the task changes something and O(state=present)
+  type: list
+  elements: str
+  sample: [availability_zone, compute_host, created_at, host_id, id, launched_at]
 diff:
   description: The server before and after, managed fields only, with C(--diff).
   returned: when diff mode is on

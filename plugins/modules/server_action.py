@@ -534,6 +534,28 @@ image:
       description: The image's status - V(active) after a wait.
       type: str
       sample: active
+unpredictable:
+  description:
+    - Check mode only - the fields of the predicted RV(server) that check mode cannot know for this action
+      (the host the scheduler picks, a time, a power state the hypervisor decides, the flavor
+      V(revert_resize) goes back to...). They are null in RV(server), except C(status) (its most likely
+      value) and C(addresses) (the ones known). Every other field is what the real run returns.
+    - The table, with the reason for each, is in C(docs/server_action.md).
+  returned: in check mode, when the action changes something
+  type: list
+  elements: str
+  sample: [availability_zone, compute_host, host_id, host_status, hypervisor_hostname, launched_at]
+nova_rotation:
+  description:
+    - V(backup) - the IDs of the backups Nova's rotation deletes after the new one is made, in check mode
+      and in a real run alike - the server's backups of O(backup_type) beyond the newest O(rotation), the
+      new one counted (Nova's own rule, read before the request).
+    - With C(--diff), C(backups) in C(before) and C(after) lists the server's backups of that type, newest
+      first, before the backup and after Nova's rotation.
+  returned: when O(action=backup) and something was sent or predicted
+  type: list
+  elements: str
+  sample: [0c1d1f5e-8d7a-4b0e-b1a4-3f3c2f3e9e21]
 '''
 
 from ansible_collections.stackops.compute.plugins.module_utils._action_table import (

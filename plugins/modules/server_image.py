@@ -209,6 +209,8 @@ nova_rotation:
     - With O(backup_type), the IDs of the backups Nova is expected to delete after the new backup - the
       oldest backups of that type of the server beyond O(rotation). Nova deletes them on its own, after the
       upload; this list is read before the request.
+    - With C(--diff), C(backups) in C(before) and C(after) lists the server's backups of that type, newest
+      first, before the backup and after Nova's rotation.
   returned: always
   type: list
   elements: str

@@ -72,6 +72,7 @@ class FakeCloud(object):
         self.roles = ['member', 'reader']
         self.instance_actions = [{'action': 'create', 'request_id': 'req-0'}]
         self.action_details = {}
+        self.images = []
 
     # reads
     def find_server(self, ref, all_projects=False):
@@ -127,6 +128,10 @@ class FakeCloud(object):
 
     def get_image(self, image_id):
         return {'id': image_id, 'name': 'snap', 'status': 'queued'}
+
+    def list_images_where(self, query):
+        self.calls.append(('list_images_where', query))
+        return copy.deepcopy(self.images)
 
     def wait_for_image(self, image_id, timeout=600, delay=0):
         self.calls.append(('wait_for_image', image_id))
@@ -251,6 +256,8 @@ def test_check_mode_cases_cover_every_action_that_changes_something():
 
 @pytest.mark.parametrize('action,args,server', CHECK_MODE_CASES)
 def test_check_mode_sends_nothing_that_changes(cloud, action, args, server):
+    # An admin may run every action under Nova's default policy (refusals are tested below).
+    cloud.roles = ['admin', 'member', 'reader']
     cloud.server.update(server)
     before = copy.deepcopy(cloud.server)
     if action == 'remove_security_group':
@@ -316,6 +323,96 @@ def test_openstack_cloud_spelling_of_reboot(cloud):
     result = run(action='reboot_hard')
     assert result['action'] == 'reboot'
     assert cloud.writes() == [('server_call', 'reboot_server', {'reboot_type': 'HARD'})]
+
+
+def backup_image(number, backup_type='daily'):
+    return {
+        'id': 'bk-%d' % number,
+        'name': 'web1-%s-%d' % (backup_type, number),
+        'created_at': '2026-11-%02dT03:00:00Z' % number,
+        'status': 'active',
+        'properties': {'instance_uuid': SID, 'image_type': 'backup', 'backup_type': backup_type},
+    }
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_backup_says_which_backups_nova_rotation_deletes(cloud, check_mode):
+    # Nova lists the server's backups of the type newest first, the new one included, and deletes all but
+    # `rotation`: with rotation 2, only the newest existing one stays.
+    cloud.images = [backup_image(n) for n in (3, 1, 2)] + [backup_image(4, 'weekly')]
+    result = run(check_mode=check_mode, diff=True, action='backup', image_name='bk', backup_type='daily', rotation=2)
+    assert result['changed'] is True
+    assert result['nova_rotation'] == ['bk-2', 'bk-1']
+    query = [c[1] for c in cloud.calls if c[0] == 'list_images_where'][0]
+    assert (query['instance_uuid'], query['image_type'], query['backup_type']) == (SID, 'backup', 'daily')
+    assert result['diff']['before']['backups'] == ['web1-daily-3 (bk-3)', 'web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)']
+    new = 'bk (new)' if check_mode else 'snap (img-new)'
+    assert result['diff']['after']['backups'] == [new, 'web1-daily-3 (bk-3)']
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    'action, args, server, rule',
+    [
+        ('shelve_offload', {}, {'status': 'SHELVED'}, 'os_compute_api:os-shelve:shelve_offload'),
+        ('migrate', {}, {}, 'os_compute_api:os-migrate-server:migrate'),
+        ('live_migrate', {'host': 'compute2'}, {}, 'os_compute_api:os-migrate-server:migrate_live)'),
+        ('evacuate', {}, {}, 'os_compute_api:os-evacuate'),
+        ('reset_state', {'state': 'error'}, {}, 'os_compute_api:os-admin-actions:reset_state'),
+        ('unshelve', {'host': 'compute2'}, {'status': 'SHELVED_OFFLOADED'}, 'os-shelve:unshelve_to_host'),
+    ],
+)
+def test_check_mode_and_the_real_run_are_refused_alike_under_the_default_policy(cloud, action, args, server, rule):
+    from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+
+    cloud.server.update(server)
+    checked = run(check_mode=True, action=action, **args)
+    assert checked['failed'] is True and checked['changed'] is False
+    assert checked['msg'].startswith('Not allowed: %s of server web1 needs ' % action)
+    assert rule in checked['msg'] and checked['msg'].endswith('this user has member, reader.')
+    assert cloud.writes() == []
+
+    def refuse(method, server_id, doing, **kwargs):
+        cloud.calls.append(('refused', method))
+        raise ComputeError(
+            "Not allowed while %s: HTTP 403: Policy doesn't allow %s to be performed. (request req-1). The policy "
+            'of the cloud forbids it for this user; an admin cloud may be needed.' % (doing, rule),
+            status_code=403,
+        )
+
+    cloud.server_call = refuse
+    real = run(action=action, **args)
+    assert real['failed'] is True and real['changed'] is False
+    assert real['msg'] == "%s Nova answered: HTTP 403: Policy doesn't allow %s to be performed. (request req-1)" % (
+        checked['msg'],
+        rule,
+    )
+
+
+def test_unlocking_a_server_an_admin_of_another_project_locked(cloud):
+    cloud.server.update(is_locked=True, project_id='p-demo')
+    cloud.instance_actions.insert(0, {'action': 'lock', 'request_id': 'req-l', 'project_id': 'p-admin'})
+    checked = run(check_mode=True, action='unlock')
+    assert checked['failed'] is True
+    assert 'unlock_override' in checked['msg']
+    cloud.instance_actions[0]['project_id'] = 'p-demo'
+    assert run(check_mode=True, action='unlock')['changed'] is True
+
+
+def test_a_rotation_of_0_would_delete_the_new_backup_too():
+    # Whether or not the options allow it, the prediction says what Nova's rule does with it.
+    from ansible_collections.stackops.compute.plugins.module_utils._images import (
+        nova_rotation_victims,
+        rotation_diff,
+    )
+
+    backups = [backup_image(1), backup_image(2)]
+    victims = nova_rotation_victims(backups, 0)
+    assert victims == ('bk-2', 'bk-1')
+    assert rotation_diff(backups, victims, {'name': 'bk'}, 0) == (['web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)'], [])
 
 
 def test_resize_then_again_is_a_no_op(cloud):

@@ -146,6 +146,28 @@ def test_backup_sends_type_rotation_and_labels(cloud):
     assert backup[5]['stackops_server'] == SID
 
 
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_backup_shows_what_nova_rotation_deletes_in_the_result_and_the_diff(cloud, check_mode):
+    for number in (1, 2, 3):
+        image = make_image('bk-%d' % number, 'web1-daily-%d' % number, created_at='2026-11-0%dT01:00:00Z' % number)
+        image['properties'].update(image_type='backup', backup_type='daily')
+        cloud.images[image['id']] = image
+    cloud.wait_for_image = lambda image_id, timeout=600, delay=0: make_image(image_id, 'web1-daily-4')
+    result = run(
+        server_image.main,
+        check_mode=check_mode,
+        diff=True,
+        server='web1',
+        name='web1-daily-4',
+        backup_type='daily',
+        rotation=2,
+    )
+    assert result['nova_rotation'] == ['bk-2', 'bk-1']
+    assert result['diff']['before']['backups'] == ['web1-daily-3 (bk-3)', 'web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)']
+    new = 'web1-daily-4 (new)'
+    assert result['diff']['after']['backups'] == [new, 'web1-daily-3 (bk-3)']
+
+
 def test_check_mode_never_writes_for_any_state(cloud):
     cloud.images['a'] = make_image('a', 'web1-snap')
     for args in (

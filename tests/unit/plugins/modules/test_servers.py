@@ -77,7 +77,8 @@ class FleetFake(object):
 
     def _walk(self, server):
         if server['status'] == 'BUILD' or server.get('task_state'):
-            server.update(status='SHUTOFF' if server.get('task_state') == 'powering-off' else 'ACTIVE')
+            ends = {'powering-off': 'SHUTOFF', 'shelving': 'SHELVED'}
+            server.update(status=ends.get(server.get('task_state'), 'ACTIVE'))
             server['task_state'] = None
 
     def find_servers(self, name_or_id, all_projects=False):
@@ -142,9 +143,17 @@ class FleetFake(object):
 
     def server_call(self, method, server_id, doing, **kwargs):
         self._record('server_call', method, server_id)
+        if method == 'shelve_offload_server' and 'admin' not in self.current_roles():
+            raise _sdk.ComputeError(
+                'Not allowed while %s: HTTP 403: Policy does not allow shelve_offload. (request req-9). The policy '
+                'of the cloud forbids it for this user; an admin cloud may be needed.' % doing,
+                status_code=403,
+            )
         with self.lock:
             if method == 'stop_server':
                 self.servers[server_id]['task_state'] = 'powering-off'
+            if method == 'shelve_server':
+                self.servers[server_id]['task_state'] = 'shelving'
 
 
 @pytest.fixture
@@ -283,3 +292,88 @@ def test_server_action_fleet_reports_the_action_when_the_first_server_is_missing
     assert result['failed'] is True
     assert result['action'] == 'reboot'
     assert result['results'][1]['changed'] is True
+
+
+def test_a_status_the_default_policy_refuses_fails_alike_in_check_mode_and_for_real(fake, monkeypatch):
+    from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL
+
+    def accepted(name):
+        # What the session hook records when Nova accepts the create and the shelve.
+        def record(*args, **kwargs):
+            JOURNAL.observe(*args_for(name, args))
+            return real[name](*args, **kwargs)
+
+        return record
+
+    def args_for(name, args):
+        nova = 'http://127.0.0.1:8774/v2.1/servers'
+        if name == 'create_server':
+            return ('POST', nova, {'server': {'name': args[0]['name']}}, Answer({'server': {'id': ID1}}))
+        return ('POST', nova + '/%s/action' % ID1, {'shelve': None}, Answer({}))
+
+    real = {'create_server': fake.create_server}
+    monkeypatch.setattr(fake, 'create_server', accepted('create_server'))
+    args = fleet_args(['web1'], defaults={'image': 'tiny', 'flavor': 'm1.tiny', 'status': 'shelved_offloaded'})
+
+    checked = run_module(servers.main, dict(args, _ansible_check_mode=True))
+    item = checked['servers'][0]
+    assert checked['failed'] is True and checked['changed'] is True
+    assert item['changed'] is True and item['failed'] is True
+    refusal = (
+        "Not allowed: shelve_offload of server web1 needs the admin role under Nova's default policy "
+        '(os_compute_api:os-shelve:shelve_offload); this user has member.'
+    )
+    assert item['msg'] == 'Would create server web1 and shelve, then: ' + refusal
+    assert fake.writes() == []
+
+    real_call = fake.server_call
+
+    def shelve(method, server_id, doing, **kwargs):
+        if method == 'shelve_server':
+            JOURNAL.observe(*args_for('shelve', ()))
+        return real_call(method, server_id, doing, **kwargs)
+
+    monkeypatch.setattr(fake, 'server_call', shelve)
+    done = run_module(servers.main, args)
+    item = done['servers'][0]
+    assert done['failed'] is True and done['changed'] is True and item['changed'] is True
+    assert item['msg'] == (
+        'Created server web1 and shelved it, then: %s Nova answered: HTTP 403: Policy does not allow '
+        'shelve_offload. (request req-9)' % refusal
+    )
+
+
+ID1 = '00000000-0000-4000-8000-000000000001'
+
+
+class Answer(object):
+    status_code = 202
+    url = None
+    headers = {}
+
+    def __init__(self, body):
+        self.body = body
+
+    def json(self):
+        return self.body
+
+
+def test_check_mode_predicts_what_nova_changes_along_the_steps(fake):
+    fake._add('web2')
+    args = fleet_args(['web1', 'web2'], defaults={'image': 'tiny', 'flavor': 'm1.tiny', 'status': 'shelved'})
+    result = run_module(servers.main, dict(args, _ansible_check_mode=True))
+    new, old = result['servers']
+    assert (new['server']['status'], new['server']['vm_state'], new['server']['power_state']) == (
+        'SHELVED',
+        'shelved',
+        4,
+    )
+    assert {'id', 'compute_host', 'launched_at', 'status'} <= set(new['unpredictable'])
+    assert new['server']['compute_host'] is None
+    assert (old['server']['status'], old['server']['vm_state'], old['server']['power_state']) == (
+        'SHELVED',
+        'shelved',
+        4,
+    )
+    assert 'id' not in old['unpredictable'] and 'status' in old['unpredictable']
+    assert fake.writes() == []
