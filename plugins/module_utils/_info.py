@@ -22,9 +22,9 @@ EXTRA_KEYS = {
     'topology': 'topology',
 }
 
-# server_info shows what Nova says, progress and updated_at included. It drops the links, the SDK's own
-# location record and the admin password (user data is never kept).
-INFO_DROP_FIELDS = ('links', 'location', 'admin_password')
+# server_info shows what Nova says, progress, updated_at and links included, as openstack.cloud's does. It
+# drops only the SDK's own location record (the secrets are masked where every server result is made).
+INFO_DROP_FIELDS = ('location',)
 
 # SDK query names that have an option of their own: ``filters`` may not repeat them.
 OPTION_OF_QUERY = {
@@ -362,10 +362,13 @@ def names_to_look_up(servers):
 
 
 def add_names(server, flavor_names, image_names):
-    """flavor_name and image_name on a server dict, from what it carries and the names looked up."""
+    """flavor_name and image_name on a server dict, from what it carries and the names looked up; the image
+    name also as ``image.name``, where openstack.cloud's detailed servers have it."""
     named = dict(server)
     named['flavor_name'] = flavor_name_of(server) or flavor_names.get(flavor_id_of(server))
     named['image_name'] = image_names.get(image_id_of(server))
+    if isinstance(server.get('image'), dict) and image_id_of(server):
+        named['image'] = dict(server['image'], name=named['image_name'])
     return named
 
 

@@ -351,6 +351,25 @@ def test_names_to_look_up_once_per_distinct_id():
 def test_add_names():
     named = add_names({'flavor': {'original_name': 'm1.tiny'}, 'image': {'id': 'i1'}}, {}, {'i1': 'tiny'})
     assert (named['flavor_name'], named['image_name']) == ('m1.tiny', 'tiny')
+
+
+@pytest.mark.parametrize(
+    'image, names, expected',
+    [
+        # openstack.cloud's detailed servers carry the image name in image.name
+        ({'id': 'i1', 'links': []}, {'i1': 'tiny'}, {'id': 'i1', 'links': [], 'name': 'tiny'}),
+        # an image that is gone has no name
+        ({'id': 'i1'}, {}, {'id': 'i1', 'name': None}),
+        # a server booted from a volume has no image
+        ('', {}, ''),
+        ({}, {}, {}),
+    ],
+)
+def test_add_names_puts_the_image_name_in_image(image, names, expected):
+    server = {'flavor': {'original_name': 'm1.tiny'}, 'image': image}
+    named = add_names(server, {}, names)
+    assert named['image'] == expected
+    assert server['image'] == image
     named = add_names({'flavor': {'id': 'f1'}, 'image': ''}, {'f1': 'm1.small'}, {})
     assert (named['flavor_name'], named['image_name']) == ('m1.small', None)
 

@@ -89,7 +89,7 @@ class FakeCloud(object):
 
     def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=()):
         self._record('list_servers', query, all_projects=all_projects, limit=limit)
-        assert 'links' in drop and 'updated_at' not in drop
+        assert 'links' not in drop and 'updated_at' not in drop and 'location' in drop
         kept = [dict(s) for s in self.servers if keep is None or keep(dict(s))]
         return kept[:limit] if limit else kept
 
