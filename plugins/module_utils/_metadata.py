@@ -42,7 +42,9 @@ def text_metadata(metadata: dict, state: str) -> dict:
                     % key
                 )
             if isinstance(value, (dict, list)):
-                raise ValueError('metadata: the value of key %s is a %s; Nova keeps text only.' % (key, type(value).__name__))
+                raise ValueError(
+                    'metadata: the value of key %s is a %s; Nova keeps text only.' % (key, type(value).__name__)
+                )
             value = str(value)
         out[str(key)] = value
     return out
@@ -79,10 +81,13 @@ def why_not_now(server: dict, is_admin: bool) -> str | None:
     label = server.get('name') or server.get('id')
     status = server.get('status')
     if status not in METADATA_STATUSES:
-        return 'Cannot change the metadata of server %s: its status is %s; Nova changes metadata of %s servers only.' % (
-            label,
-            status,
-            ', '.join(METADATA_STATUSES[:-1]) + ' or ' + METADATA_STATUSES[-1],
+        return (
+            'Cannot change the metadata of server %s: its status is %s; Nova changes metadata of %s servers only.'
+            % (
+                label,
+                status,
+                ', '.join(METADATA_STATUSES[:-1]) + ' or ' + METADATA_STATUSES[-1],
+            )
         )
     if server.get('task_state'):
         return 'Cannot change the metadata of server %s: it is busy (task_state %s); wait until that ends.' % (
