@@ -74,7 +74,7 @@ def main():
         mine.compute.create_keypair(name='%s-key' % name, public_key=params['public_key'])
     network = mine.network.find_network(params['external_network'], ignore_missing=False)
     have = [ip for ip in mine.network.ips(project_id=project.id) if not ip.port_id]
-    for _ in range(params['free_ips'] - len(have)):
+    for _count in range(params['free_ips'] - len(have)):
         have.append(mine.network.create_ip(floating_network_id=network.id))
     module.exit_json(
         changed=True,
