@@ -14,7 +14,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
     predicted_new_server,
     str_dict,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._server_view import floating_addresses
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import floating_addresses, name_to_set
 
 # Fields the server's PUT /servers/{id} can change, as SDK attribute names.
 UPDATABLE = ('name', 'description', 'hostname', 'access_ipv4', 'access_ipv6')
@@ -134,9 +134,9 @@ def _plan_update(current, desired, transition_for):
     update_attrs = {}
     status = current.get('status')
 
-    # In-place PUT fields.
+    # In-place PUT fields. A name that is the server's own ID found it, and is not a new name.
     for key in UPDATABLE:
-        want = getattr(desired, key)
+        want = name_to_set(desired.name, current) if key == 'name' else getattr(desired, key)
         if want is None:
             continue
         if (current.get(key) or '') != want:

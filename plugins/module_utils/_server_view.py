@@ -52,6 +52,24 @@ def _was_floating(server, address):
     return any(str(ip) == address and kind == 'floating' for _n, kind, ip in _ip_entries(server))
 
 
+def is_id_of(value, server) -> bool:
+    """Whether ``value`` is ``server``'s ID, however written (any case, with or without dashes) (pure).
+
+    The one rule for options that take a name or an ID (``name`` of server and of each item of servers,
+    ``server`` of the other modules): a value that found the server by its ID is an ID, and never becomes the
+    server's name.
+    """
+    server_id = (server or {}).get('id')
+    if not value or not server_id:
+        return False
+    return str(value).replace('-', '').lower() == str(server_id).replace('-', '').lower()
+
+
+def name_to_set(value, server):
+    """The name a task gives ``server`` with ``value``: None when ``value`` is its ID (see is_id_of)."""
+    return None if is_id_of(value, server) else value
+
+
 def present_server(server, interface='public'):
     """The server dict users see: every attribute plus the convenience addresses."""
     if server is None:

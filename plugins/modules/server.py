@@ -16,7 +16,7 @@ description:
   - An option left out is not managed - the module never changes what the task does not mention.
     Metadata, tags and security groups are merged into what the server has; what the task does not
     list is removed only with O(purge_metadata), O(purge_tags) or O(purge_security_groups).
-  - What Nova can change in place is updated in place - name (when the server is found by O(id)),
+  - What Nova can change in place is updated in place - name (when the server is found by O(id); never to its ID),
     description, hostname, access IPs, metadata, tags, security groups, floating IPs, status and lock.
   - A different O(flavor) resizes the server and confirms the resize (unless O(confirm_resize=false)).
     A different O(image) rebuilds it only with O(rebuild_on_image_change=true). A different O(key_name),
@@ -162,6 +162,8 @@ options:
   name:
     description:
       - Name of the server. Finds the server unless O(id) is given.
+      - As in openstack.cloud, it may hold the server's ID instead. A server found by its ID keeps its name -
+        a value that is the server's ID is never made its name (also with O(id) given).
       - Several servers with this name make the module fail and list their IDs.
     type: str
   networks:

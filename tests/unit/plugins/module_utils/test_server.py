@@ -20,7 +20,12 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
     floating_ip_options,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
-from ansible_collections.stackops.compute.plugins.module_utils._server_view import convenience_addresses, server_view
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import (
+    convenience_addresses,
+    is_id_of,
+    name_to_set,
+    server_view,
+)
 
 TINY = {'id': 'f1', 'name': 'm1.tiny'}
 SMALL = {'id': 'f2', 'name': 'm1.small'}
@@ -284,6 +289,44 @@ def test_put_fields(field, value, current_value):
 def test_rename_when_found_by_id():
     plan = plan_server(server(), desired(name='web2'), transition_for)
     assert plan.update_attrs == {'name': 'web2'}
+
+
+UUID = '02541de1-7c3a-4f0e-9d2b-6a1e8f3c5b70'
+
+
+@pytest.mark.parametrize(
+    'name',
+    [
+        UUID,
+        UUID.upper(),
+        UUID.replace('-', ''),
+    ],
+)
+def test_a_name_that_is_the_servers_id_never_renames_it(name):
+    current = server(id=UUID, name='web1')
+    plan = plan_server(current, desired(name=name, description='found by ID'), transition_for)
+    assert plan.update_attrs == {'description': 'found by ID'}
+    assert plan.after['name'] == 'web1'
+    assert plan.changes == ("set description to 'found by ID'",)
+    assert plan_server(current, desired(name=name), transition_for).action == 'none'
+
+
+@pytest.mark.parametrize(
+    'value, server_id, expected',
+    [
+        (UUID, UUID, True),
+        (UUID.upper(), UUID, True),
+        (UUID.replace('-', ''), UUID, True),
+        ('web1', UUID, False),
+        # another server's ID is a name like any other (a server may be named so)
+        ('11111111-1111-4111-8111-111111111111', UUID, False),
+        (None, UUID, False),
+        (UUID, None, False),
+    ],
+)
+def test_is_id_of(value, server_id, expected):
+    assert is_id_of(value, {'id': server_id}) is expected
+    assert name_to_set(value, {'id': server_id}) == (None if expected else value)
 
 
 # ------------------------------------------------------------------ not updatable in place

@@ -17,7 +17,7 @@ from ansible_collections.stackops.compute.plugins.module_utils import _sdk, _ser
 from ansible_collections.stackops.compute.plugins.modules import server as server_module
 from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_module
 
-WRITES = ('create_server', 'delete_server', 'delete_floating_ip', 'create_floating_ip', 'server_call')
+WRITES = ('create_server', 'update_server', 'delete_server', 'delete_floating_ip', 'create_floating_ip', 'server_call')
 SERVER_ID = '00000000-0000-4000-8000-000000000001'
 NET_ID = '6f1b1a54-3c0e-4d3b-9a57-3f5e2b7c8d90'
 
@@ -88,6 +88,11 @@ class ServerFake(object):
 
     def delete_floating_ip(self, address):
         self.calls.append(('delete_floating_ip', address))
+
+    def update_server(self, server_id, attrs):
+        self.calls.append(('update_server', server_id, dict(attrs)))
+        self.server.update(attrs)
+        return copy.deepcopy(self.server)
 
 
 def existing(**over):
@@ -207,3 +212,18 @@ def test_a_named_pool_is_looked_up_once_and_its_network_allocated_from(fake, mon
     assert [c for c in fake.calls if c[0] == 'find_network'] == [('find_network', 'public')]
     assert fake.writes() == [('create_floating_ip', 'net-public')]
     assert associated == [('add_floating_ip', {'address': '203.0.113.7'})]
+
+
+@pytest.mark.parametrize('name', [SERVER_ID, SERVER_ID.upper()])
+def test_name_holding_the_servers_id_finds_it_and_never_renames_it(fake, name):
+    fake.server = existing()
+    args = dict(cloud='local', name=name, image='tiny', flavor='m1.tiny', description='found by ID')
+    checked = run_module(server_module.main, dict(args, _ansible_check_mode=True, _ansible_diff=True))
+    assert checked['changes'] == ["set description to 'found by ID'"]
+    assert checked['diff']['after']['name'] == 'web1'
+    assert fake.writes() == []
+    result = run_module(server_module.main, args)
+    assert result['changes'] == ["set description to 'found by ID'"]
+    assert fake.writes() == [('update_server', SERVER_ID, {'description': 'found by ID'})]
+    assert result['server']['name'] == 'web1'
+    assert run_module(server_module.main, args)['changed'] is False

@@ -218,6 +218,28 @@ def test_a_failed_item_fails_the_task_after_the_others(fake):
     assert [r['server']['status'] for r in result['servers'] if not r.get('failed')] == ['ACTIVE'] * 3
 
 
+def test_an_item_named_by_a_servers_id_is_that_server_and_keeps_its_name(fake, monkeypatch):
+    fake.servers.clear()
+    web1 = fake._add('web1')
+    updated = []
+
+    def update_server(server_id, attrs):
+        fake._record('update_server', server_id)
+        updated.append(dict(attrs))
+        fake.servers[server_id].update(attrs)
+        return copy.deepcopy(fake.servers[server_id])
+
+    fake.update_server = update_server
+    args = fleet_args([], servers=[{'name': web1['id'], 'description': 'found by ID'}])
+    result = run_module(servers.main, args)
+    assert result['changed'] is True, result
+    assert updated == [{'description': 'found by ID'}]
+    assert result['servers'][0]['server']['name'] == 'web1'
+    assert fake.names('create_server') == []
+    again = run_module(servers.main, args)
+    assert again['changed'] is False
+
+
 def test_delete_many(fake):
     run_module(servers.main, fleet_args(NAMES))
     result = run_module(servers.main, fleet_args(NAMES[:2], defaults={'state': 'absent'}))
