@@ -26,7 +26,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
-from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import DROPPED_SERVER_FIELDS, Cloud, is_uuid
 
 DEFAULT_CONCURRENCY = 10
 # Nova filters names with a regular expression but takes no alternation (a|b): servers are listed by the
@@ -209,8 +209,8 @@ class FleetCloud(object):
             self._tracked.add(server.get('id'))
         return server
 
-    def get_server(self, server_id, drop=VOLATILE_SERVER_FIELDS):
-        if server_id not in self._tracked or drop != VOLATILE_SERVER_FIELDS or not self._filters:
+    def get_server(self, server_id, drop=DROPPED_SERVER_FIELDS):
+        if server_id not in self._tracked or drop != DROPPED_SERVER_FIELDS or not self._filters:
             return self._cloud.get_server(server_id, drop)
         server = self.fresh_listing().get(server_id)
         if server is None:

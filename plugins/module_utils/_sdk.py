@@ -26,7 +26,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     to_plain,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_compute import (
-    VOLATILE_SERVER_FIELDS,
+    DROPPED_SERVER_FIELDS,
     ComputeMixin,
     describe_server_state,
     server_attribute_names,
@@ -41,7 +41,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._version_cache im
 __all__ = [
     'HAS_SDK',
     'SDK_IMPORT_ERROR',
-    'VOLATILE_SERVER_FIELDS',
+    'DROPPED_SERVER_FIELDS',
     'Cloud',
     'ComputeError',
     'connect',

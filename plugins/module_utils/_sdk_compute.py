@@ -17,20 +17,22 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     sdk_exc,
     to_plain,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import mask_secrets
 from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
-# Server fields that only say how far an operation got; they never describe what the user manages.
-VOLATILE_SERVER_FIELDS = ('progress', 'updated_at', 'links', 'location', 'admin_password')
+# openstacksdk's own record of where it read the server from: not Nova's, and not in openstack.cloud's
+# results. Everything else Nova says is kept (progress, updated_at and links too, which openstack.cloud
+# returns; diffs never compare them).
+DROPPED_SERVER_FIELDS = ('location',)
 
 
-def server_to_dict(server, drop=VOLATILE_SERVER_FIELDS):
-    """A server as a plain dict without the ``drop`` fields (and never its user data)."""
+def server_to_dict(server, drop=DROPPED_SERVER_FIELDS):
+    """A server as a plain dict without the ``drop`` fields, its secrets masked: the administrator password
+    Nova returns with a create, and the user data it shows admins, never leave the seam."""
     data = to_plain(server)
     for key in drop:
         data.pop(key, None)
-    # user data can hold secrets; Nova shows it to admins only anyway.
-    data.pop('user_data', None)
-    return data
+    return mask_secrets(data)
 
 
 class ComputeMixin(object):
@@ -38,7 +40,7 @@ class ComputeMixin(object):
 
     # ---------------------------------------------------------------- servers: read
 
-    def get_server(self, server_id, drop=VOLATILE_SERVER_FIELDS):
+    def get_server(self, server_id, drop=DROPPED_SERVER_FIELDS):
         """The server with this ID as a dict, or None when it is gone."""
         with sdk_errors('reading server %s' % server_id):
             try:
@@ -68,7 +70,7 @@ class ComputeMixin(object):
             )
         return found[0] if found else None
 
-    def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=VOLATILE_SERVER_FIELDS):
+    def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=DROPPED_SERVER_FIELDS):
         """Servers as dicts, paginated by the SDK; stops after ``limit`` when given.
 
         ``keep(server)`` filters in Python while the pages are read, so ``limit`` counts kept servers only

@@ -10,6 +10,28 @@ __metaclass__ = type
 import ipaddress
 
 SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+# Server fields that hold secrets. openstack.cloud's results have them, so ours have the keys; never the values.
+SECRET_SERVER_FIELDS = ('admin_password', 'user_data')
+
+
+def mask_secrets(server: dict) -> dict:
+    """``server`` with each secret field SECRET_MASK when it holds something, None when not (pure)."""
+    masked = dict(server)
+    for key in SECRET_SERVER_FIELDS:
+        masked[key] = SECRET_MASK if masked.get(key) else None
+    return masked
+
+
+def known_secrets(created: dict | None, attrs: dict) -> dict:
+    """The secret fields of a new server as far as its task knows, masked (pure): a password the task gave or
+    Nova returned with the create, user data the task gave. Later reads show neither (Nova shows user data
+    to admins only), so the result would otherwise say the server has none."""
+    known = {}
+    if (created or {}).get('admin_password') or attrs.get('admin_password'):
+        known['admin_password'] = SECRET_MASK
+    if attrs.get('user_data'):
+        known['user_data'] = SECRET_MASK
+    return known
 
 
 def _ip_entries(server):
@@ -71,10 +93,11 @@ def name_to_set(value, server):
 
 
 def present_server(server, interface='public'):
-    """The server dict users see: every attribute plus the convenience addresses."""
+    """The server dict users see: every attribute (openstack.cloud's fields among them, secrets masked) plus
+    the convenience addresses."""
     if server is None:
         return None
-    shown = dict(server)
+    shown = mask_secrets(server)
     shown.update(convenience_addresses(server, interface))
     return shown
 

@@ -21,9 +21,13 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import (
+    SECRET_MASK,
     convenience_addresses,
     is_id_of,
+    known_secrets,
+    mask_secrets,
     name_to_set,
+    present_server,
     server_view,
 )
 
@@ -628,3 +632,58 @@ def test_parse_networks(items, expected):
 def test_parse_networks_fails_in_one_line(items, message):
     with pytest.raises(ComputeError, match=message):
         parse_networks(items)
+
+
+# ------------------------------------------------------------------ what results show of secrets
+
+
+@pytest.mark.parametrize(
+    'given, expected',
+    [
+        ({}, {'admin_password': None, 'user_data': None}),
+        (
+            {'admin_password': 'Pw1', 'user_data': 'I2Nsb3VkLWNvbmZpZw=='},
+            {'admin_password': SECRET_MASK, 'user_data': SECRET_MASK},
+        ),
+        ({'admin_password': '', 'user_data': None}, {'admin_password': None, 'user_data': None}),
+        ({'admin_password': SECRET_MASK}, {'admin_password': SECRET_MASK, 'user_data': None}),
+    ],
+)
+def test_mask_secrets_keeps_the_keys_never_the_values(given, expected):
+    shown = mask_secrets(dict(given, name='web1'))
+    assert shown == dict(expected, name='web1')
+
+
+@pytest.mark.parametrize(
+    'created, attrs, expected',
+    [
+        # Nova returned a password with the create (one of its own, or the task's)
+        ({'admin_password': SECRET_MASK}, {}, {'admin_password': SECRET_MASK}),
+        ({'admin_password': None}, {'admin_password': 'Pw1'}, {'admin_password': SECRET_MASK}),
+        ({}, {'user_data': 'I2Nsb3VkLWNvbmZpZw=='}, {'user_data': SECRET_MASK}),
+        # a lost create answer (the server was found by name) knows of no password
+        (None, {}, {}),
+    ],
+)
+def test_known_secrets_of_a_new_server(created, attrs, expected):
+    assert known_secrets(created, attrs) == expected
+
+
+def test_present_server_has_openstack_clouds_fields_and_never_a_secret():
+    raw = server(
+        links=[{'rel': 'self', 'href': 'http://nova/servers/s1'}], progress=0, updated_at='2026-01-01T00:00:00Z'
+    )
+    raw.update(admin_password='Pw1', user_data='I2Nsb3VkLWNvbmZpZw==')
+    shown = present_server(raw)
+    assert shown['links'] == raw['links'] and shown['progress'] == 0 and shown['updated_at'] == raw['updated_at']
+    assert shown['admin_password'] == SECRET_MASK and shown['user_data'] == SECRET_MASK
+    assert 'Pw1' not in str(shown) and 'I2Nsb3Vk' not in str(shown)
+    assert set(server_view(raw)) & {'links', 'progress', 'updated_at', 'admin_password', 'user_data'} == set()
+
+
+def test_check_mode_of_a_create_predicts_the_secrets_it_will_show():
+    plan = plan_server(None, desired(create_only={'user_data': '#cloud-config'}), transition_for)
+    assert plan.after['admin_password'] == SECRET_MASK
+    assert plan.after['user_data'] == SECRET_MASK
+    plain = plan_server(None, desired(), transition_for)
+    assert plain.after['admin_password'] == SECRET_MASK and 'user_data' not in plain.after

@@ -305,3 +305,99 @@ def test_server_action_fleet_reports_the_action_when_the_first_server_is_missing
     assert result['failed'] is True
     assert result['action'] == 'reboot'
     assert result['results'][1]['changed'] is True
+
+
+class FloatingFleetFake(FleetFake):
+    """FleetFake with Neutron's floating IPs: conditional updates compare revision numbers under one lock."""
+
+    def __init__(self, names=(), free=()):
+        FleetFake.__init__(self, names)
+        self.ips = dict(
+            (
+                'fip-%s' % a,
+                {
+                    'id': 'fip-%s' % a,
+                    'floating_ip_address': a,
+                    'port_id': None,
+                    'floating_network_id': 'net-ext',
+                    'project_id': 'p1',
+                    'revision_number': 1,
+                },
+            )
+            for a in free
+        )
+        self.listed = threading.Barrier(2)
+
+    def find_external_network(self):
+        return {'id': 'net-ext', 'name': 'public'}
+
+    def current_project_id(self):
+        return 'p1'
+
+    def list_ports(self, device_id=None):
+        return [
+            {
+                'id': 'port-' + device_id,
+                'fixed_ips': [{'ip_address': self.servers[device_id]['addresses']['private'][0]['addr']}],
+            }
+        ]
+
+    def list_floating_ips(self, **query):
+        with self.lock:
+            found = copy.deepcopy(list(self.ips.values()))
+        # Both items list before either takes an address: they see the same free one.
+        self.listed.wait(timeout=5)
+        return found
+
+    def get_floating_ip(self, ip_id):
+        with self.lock:
+            return copy.deepcopy(self.ips.get(ip_id))
+
+    def _associate(self, ip, port_id):
+        ip.update(port_id=port_id, revision_number=ip['revision_number'] + 1)
+        server = self.servers[port_id[len('port-') :]]
+        server['addresses']['private'].append({'addr': ip['floating_ip_address'], 'OS-EXT-IPS:type': 'floating'})
+
+    def take_floating_ip(self, ip_id, revision_number, port_id, fixed_ip_address):
+        self._record('take_floating_ip', ip_id, port_id)
+        with self.lock:
+            ip = self.ips[ip_id]
+            if ip['revision_number'] != revision_number:
+                return None
+            self._associate(ip, port_id)
+            return copy.deepcopy(ip)
+
+    def create_floating_ip(self, network_id, port_id=None, fixed_ip_address=None):
+        self._record('create_floating_ip', port_id)
+        with self.lock:
+            address = '203.0.113.%d' % (100 + len(self.ips))
+            ip = {'id': 'fip-' + address, 'floating_ip_address': address, 'port_id': None, 'revision_number': 0}
+            self.ips[ip['id']] = ip
+            self._associate(ip, port_id)
+            return copy.deepcopy(ip)
+
+
+def test_two_servers_reusing_at_once_never_share_the_one_free_floating_ip(monkeypatch):
+    warnings._global_warnings.clear()
+    cloud = FloatingFleetFake(['web1', 'web2'], free=['203.0.113.10'])
+    monkeypatch.setattr(_sdk, 'connect', lambda params: cloud)
+    monkeypatch.setattr('time.sleep', lambda seconds: None)
+    args = dict(
+        cloud='local',
+        concurrency=2,
+        defaults={'auto_ip': True, 'reuse_ips': True},
+        servers=[{'name': 'web1'}, {'name': 'web2'}],
+    )
+    result = run_module(servers.main, args)
+    assert result['changed'] is True and not result.get('failed'), result
+    floating = dict(
+        (r['name'], [a['addr'] for a in r['server']['addresses']['private'] if a['OS-EXT-IPS:type'] == 'floating'])
+        for r in result['servers']
+    )
+    assert sorted(len(v) for v in floating.values()) == [1, 1]
+    assert sorted(sum(floating.values(), [])) == ['203.0.113.10', '203.0.113.101']
+    # Both tried the free one; the loser's conditional update failed, and it allocated one of its own.
+    assert [c[0] for c in cloud.calls if c[0] in ('take_floating_ip', 'create_floating_ip')].count(
+        'take_floating_ip'
+    ) == 2
+    assert cloud.ips['fip-203.0.113.10']['revision_number'] == 2
