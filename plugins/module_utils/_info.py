@@ -220,7 +220,7 @@ def plan_listing(params, resolved=None, query_names=None, attribute_names=()):
         both(Check('metadata', 'contains', _str_dict(params['metadata']), 'metadata', narrows=True))
 
     for key, value in sorted((params.get('filters') or {}).items()):
-        _plan_filter(key, value, query, checks, id_checks, unchecked, query_names or {}, attribute_names)
+        _plan_filter(key, value, query, checks, id_checks, unchecked, query_names or {}, attribute_names, params)
 
     limit = params.get('limit')
     if limit is not None and limit < 1:
@@ -240,11 +240,21 @@ def plan_listing(params, resolved=None, query_names=None, attribute_names=()):
     )
 
 
-def _plan_filter(key, value, query, checks, id_checks, unchecked, query_names, attribute_names):
+def _plan_filter(key, value, query, checks, id_checks, unchecked, query_names, attribute_names, params):
     if key in query_names:
         sdk_name = query_names[key]
-        if sdk_name in OPTION_OF_QUERY:
-            raise ComputeError('filters: use the option %s instead of the key %s.' % (OPTION_OF_QUERY[sdk_name], key))
+        option = OPTION_OF_QUERY.get(sdk_name)
+        if option is not None and params.get(option) not in (None, False, '', [], {}):
+            raise ComputeError('filters: %s and the option %s ask for the same; give it once.' % (key, option))
+        if option is not None and key not in attribute_names:
+            raise ComputeError('filters: use the option %s instead of the key %s.' % (option, key))
+        if option is not None:
+            # openstack.cloud's filters compare server attributes (filters: {status: ACTIVE}); so do these,
+            # in Python. The option of its own sends it to Nova.
+            check = Check(key, 'contains', value, 'filters', narrows=True)
+            checks.append(check)
+            id_checks.append(check)
+            return
         query[sdk_name] = value
         if sdk_name in attribute_names:
             id_checks.append(Check(sdk_name, 'contains', value, 'filters'))

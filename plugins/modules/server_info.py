@@ -72,8 +72,10 @@ options:
       - A key that is a server attribute Nova cannot filter on (for example C(security_groups),
         C(is_locked), C(fault)) is compared in Python with the value of each server. A dictionary value matches
         when the server's value has all its keys with the same values.
-      - Keys that have an option of their own (C(name), C(status), C(flavor), C(tags), ...) are refused; use
-        the option.
+      - A key that has an option of its own and is a server attribute (C(name), C(status), C(flavor), C(image),
+        C(tags), ...) is compared in Python with the server's value, as openstack.cloud's C(filters) compares
+        it; the option (O(server), O(status), O(flavor)...) asks Nova instead, which reads fewer servers. Given
+        both ways, or for a key that is no attribute (C(all_tenants), C(limit), ...), it is refused.
       - With an ID in O(server), keys sent to Nova that are not also server attributes cannot be applied,
         and the module warns.
     type: dict

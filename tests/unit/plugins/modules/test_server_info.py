@@ -251,7 +251,7 @@ def test_admin_only_filter_warns_when_the_field_is_hidden(cloud):
     [
         ({'query': '[?name=='}, 'query is not a valid JMESPath expression'),
         ({'limit': 0}, 'limit must be 1 or more'),
-        ({'filters': {'name': 'x'}}, 'use the option server'),
+        ({'filters': {'all_tenants': True}}, 'use the option all_projects'),
         ({'filters': {'colour': 'red'}}, 'colour is neither a query parameter'),
         ({'changes_since': 'last week'}, 'not an ISO 8601'),
         ({'extras': ['everything']}, 'value of extras must be one or more of'),
