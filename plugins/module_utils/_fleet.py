@@ -26,7 +26,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._module import assemble_result, auth_argument_spec
-from ansible_collections.stackops.compute.plugins.module_utils._sdk import DROPPED_SERVER_FIELDS, Cloud, is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
+    DROPPED_SERVER_FIELDS,
+    Cloud,
+    is_gone,
+    is_uuid,
+)
 
 DEFAULT_CONCURRENCY = 10
 # Nova filters names with a regular expression but takes no alternation (a|b): servers are listed by the
@@ -194,7 +199,7 @@ class FleetCloud(object):
             for server in self._cloud.list_servers({'name': pattern}, all_projects=all_projects):
                 listed += 1
                 key = (server.get('name'), all_projects)
-                if key in found:
+                if key in found and not is_gone(server):
                     found[key].append(server)
                     self._tracked.add(server.get('id'))
         self._servers.update(found)

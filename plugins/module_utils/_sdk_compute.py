@@ -35,6 +35,12 @@ def server_to_dict(server, drop=DROPPED_SERVER_FIELDS):
     return mask_secrets(data)
 
 
+def is_gone(server):
+    """A server Nova has deleted but not yet removed: between the compute host's delete and the removal of
+    its record, Nova shows it, status DELETED, in reads and listings. Nothing can be done with it any more."""
+    return server.get('status') == 'DELETED'
+
+
 class ComputeMixin(object):
     """Servers, their actions and waits, flavors, keypairs, server groups, and Nova's backups and snapshots."""
 
@@ -49,14 +55,18 @@ class ComputeMixin(object):
                 return None
 
     def find_servers(self, name_or_id, all_projects=False):
-        """Servers matching an ID or an exact name (one request either way)."""
+        """Servers matching an ID or an exact name (one request either way), without the ones that are gone."""
         if is_uuid(name_or_id):
             found = self.get_server(name_or_id)
-            if found is not None:
+            if found is not None and not is_gone(found):
                 return [found]
         # Nova matches names as a regular expression: anchor it and keep exact matches only.
         query = {'name': '^%s$' % re.escape(name_or_id)}
-        return [s for s in self.list_servers(query, all_projects=all_projects) if s.get('name') == name_or_id]
+        return [
+            s
+            for s in self.list_servers(query, all_projects=all_projects)
+            if s.get('name') == name_or_id and not is_gone(s)
+        ]
 
     def find_server(self, name_or_id, all_projects=False):
         """One server by name or ID, None when there is none, an error when the name is ambiguous."""

@@ -74,3 +74,51 @@ def test_take_floating_ip_fails_in_one_line_on_other_errors():
     )
     with pytest.raises(_sdk.ComputeError, match='^Failed while associating floating IP fip-1: .*revision numbers'):
         _sdk.Cloud(FakeConn(FakeNetwork(error))).take_floating_ip('fip-1', 4, 'port-1', '192.0.2.5')
+
+
+class FakeCompute(object):
+    """GET /servers/{id} and the server listing, with SDK resources as openstacksdk returns them."""
+
+    def __init__(self, servers):
+        self.known = servers
+
+    def get_server(self, server_id):
+        found = [s for s in self.known if s['id'] == server_id]
+        if not found:
+            raise openstack.exceptions.NotFoundException(message='not found')
+        return sdk_server_from(found[0])
+
+    def servers(self, details=True, all_projects=False, **query):
+        return [sdk_server_from(s) for s in self.known]
+
+
+def sdk_server_from(data):
+    from openstack.compute.v2 import server as server_mod
+
+    return server_mod.Server.existing(**data)
+
+
+class ComputeConn(object):
+    def __init__(self, servers):
+        self.compute = FakeCompute(servers)
+
+
+SID = '11111111-1111-4111-8111-111111111111'
+
+
+@pytest.mark.parametrize('ref', ['web1', SID])
+def test_a_server_nova_has_deleted_but_still_shows_is_not_found(ref):
+    # Between the compute host's delete and the removal of its record, Nova shows the server as DELETED.
+    cloud = _sdk.Cloud(ComputeConn([{'id': SID, 'name': 'web1', 'status': 'DELETED'}]))
+    assert cloud.find_servers(ref) == []
+    assert cloud.find_server(ref) is None
+    assert cloud.get_server(SID)['status'] == 'DELETED'
+
+
+def test_a_live_server_of_the_same_name_is_found_beside_a_deleted_one():
+    cloud = _sdk.Cloud(
+        ComputeConn(
+            [{'id': SID, 'name': 'web1', 'status': 'DELETED'}, {'id': 's2', 'name': 'web1', 'status': 'ACTIVE'}]
+        )
+    )
+    assert [s['id'] for s in cloud.find_servers('web1')] == ['s2']
