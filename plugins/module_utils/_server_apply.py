@@ -293,12 +293,13 @@ def _give_floating_ip(module, plan, server):
         else cloud.find_external_network()['id']
     )
     created = cloud.create_floating_ip(network_id, port_id=port_id, fixed_ip_address=fixed_ip)
-    return _wait_for_floating_ip(module, server, created, port_id) or cloud.get_server(server['id']) or server
+    return _wait_for_floating_ip(module, server, created, None)
 
 
 def _wait_for_floating_ip(module, server, ip, port_id):
     """The server once Nova shows the floating IP on it, or None when the address left the server's port
-    before that (a client that moves addresses without the condition took it)."""
+    ``port_id`` before that (a client that moves addresses without the condition took it). Without
+    ``port_id`` (an address allocated for the server) only the server is read."""
     cloud = module.cloud
     address = ip['floating_ip_address']
     if not module.params['wait']:
@@ -308,6 +309,8 @@ def _wait_for_floating_ip(module, server, ip, port_id):
         current = cloud.get_server(server['id'])
         if address in [a[1] for a in _action_rules.addresses_of(current, 'floating')]:
             return current, True
+        if port_id is None:
+            return current, None
         now = cloud.get_floating_ip(ip['id'])
         return current, None if now is not None and now.get('port_id') == port_id else False
 
