@@ -540,6 +540,51 @@ def test_floating_ips(addresses, want, add, allocate):
     assert plan.changed == bool(add or allocate)
 
 
+FREE = tuple(
+    {'id': 'fip-%d' % n, 'floating_ip_address': '203.0.113.%d' % n, 'revision_number': 1} for n in (10, 11, 12)
+)
+
+
+@pytest.mark.parametrize(
+    'want, candidates, change',
+    [
+        # reuse_ips: the free addresses to try, in the server's order; the first is the prediction
+        (dict(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), 3, 'associate free floating IP %s'),
+        # none free: allocate, as without reuse_ips
+        (dict(auto_ip=True, reuse_ips=True), 0, 'allocate and associate a floating IP'),
+        # free ones are not taken without reuse_ips
+        (dict(auto_ip=True, free_floating_ips=FREE), 0, 'allocate and associate a floating IP'),
+    ],
+)
+def test_reuse_ips_plans_free_addresses_first(want, candidates, change):
+    plan = plan_server(server(id='11111111-1111-4111-8111-111111111111'), desired(**want), transition_for)
+    assert plan.allocate_ip is True
+    assert len(plan.reuse_candidates) == candidates
+    first = plan.reuse_candidates[0]['floating_ip_address'] if candidates else ''
+    assert plan.changes == ((change % first) if candidates else change,)
+    predicted = [a['addr'] for a in plan.after['addresses']['private'] if a['OS-EXT-IPS:type'] == 'floating']
+    assert predicted == [first]
+
+
+def test_reuse_ips_leaves_a_server_with_a_floating_ip_alone():
+    current = server(
+        addresses={
+            'private': [
+                {'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
+                {'addr': '203.0.113.9', 'OS-EXT-IPS:type': 'floating'},
+            ]
+        }
+    )
+    plan = plan_server(current, desired(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), transition_for)
+    assert plan.action == 'none' and plan.reuse_candidates == ()
+
+
+def test_reuse_ips_on_create_tries_from_the_lowest_address():
+    plan = plan_server(None, desired(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), transition_for)
+    assert plan.reuse_candidates == FREE
+    assert plan.changes[-1] == 'then associate one of the 3 free floating IPs of the project'
+
+
 def test_floating_ip_on_create_is_predicted():
     plan = plan_server(None, desired(networks=({'uuid': 'n1', 'name': 'private'},), auto_ip=True), transition_for)
     assert plan.allocate_ip
