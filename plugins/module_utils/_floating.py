@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import ipaddress
 import zlib
+from typing import Optional
 
 
 def _address_key(ip: dict) -> tuple:
@@ -37,7 +38,7 @@ def free_floating_ips(ips: list, network_id: str, project_id: str) -> tuple:
     return tuple(sorted(free, key=_address_key))
 
 
-def reuse_order(free: tuple, server_id: str | None) -> tuple:
+def reuse_order(free: tuple, server_id: Optional[str]) -> tuple:
     """The order a server tries the free addresses in (pure, the same on every run).
 
     Servers asking at once start at different places (a rotation by their ID), so that they rarely try the

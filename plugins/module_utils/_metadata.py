@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import dataclasses
+from typing import Optional
 
 # Nova changes the metadata of a server only in these statuses, and only when no task runs on it
 # (compute API: update_instance_metadata and delete_instance_metadata).
@@ -76,7 +77,7 @@ def plan_metadata(current: dict, metadata: dict, state: str) -> MetadataPlan:
     return MetadataPlan(before=have, after=after, to_set=to_set, changes=tuple(changes))
 
 
-def why_not_now(server: dict, is_admin: bool) -> str | None:
+def why_not_now(server: dict, is_admin: bool) -> Optional[str]:
     """One line saying why Nova would refuse to change this server's metadata now, or None (pure)."""
     label = server.get('name') or server.get('id')
     status = server.get('status')
@@ -103,7 +104,7 @@ def why_not_now(server: dict, is_admin: bool) -> str | None:
     return None
 
 
-def metadata_view(server: dict | None, metadata: dict) -> dict:
+def metadata_view(server: Optional[dict], metadata: dict) -> dict:
     """What --diff shows: the server and its metadata (pure)."""
     if server is None:
         return {}

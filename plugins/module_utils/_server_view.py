@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+from typing import Optional
 
 SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Server fields that hold secrets. openstack.cloud's results have them, so ours have the keys; never the values.
@@ -22,7 +23,7 @@ def mask_secrets(server: dict) -> dict:
     return masked
 
 
-def known_secrets(created: dict | None, attrs: dict) -> dict:
+def known_secrets(created: Optional[dict], attrs: dict) -> dict:
     """The secret fields of a new server as far as its task knows, masked (pure): a password the task gave or
     Nova returned with the create, user data the task gave. Later reads show neither (Nova shows user data
     to admins only), so the result would otherwise say the server has none."""
