@@ -203,6 +203,16 @@ def rescue_kwargs(args, facts):
     return kwargs
 
 
+def unshelve_done(server, args, facts):
+    """An ACTIVE server is on a host already: nothing to unshelve, as there is nothing to start on an ACTIVE
+    server. A host or availability zone the task names must be where it runs (the host shows to admins)."""
+    if status_of(server) != 'ACTIVE':
+        return False
+    if args.get('host') and server.get('compute_host') != args['host']:
+        return False
+    return not args.get('availability_zone') or server.get('availability_zone') == args['availability_zone']
+
+
 def unshelve_check(server, args, facts):
     if (args.get('host') or args.get('availability_zone')) and status_of(server) != 'SHELVED_OFFLOADED':
         return (

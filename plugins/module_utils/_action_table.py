@@ -9,9 +9,11 @@ that the operation really happened; the rules its rows name are in ``_action_rul
 made from it in ``_action_plan.py``. Pure data: no SDK, no AnsibleModule, no clock here.
 
 Idempotence rule: a *state* action (start, stop, pause, unpause, suspend, resume, rescue, unrescue,
-shelve, shelve_offload, lock, unlock) is a no-op when the server already is where the action leads.
-``unshelve`` and ``restore`` bring a server back from somewhere (off its host, soft-deleted) and pick
-a place for it again; on a server that is not there they fail with its status, like Nova does.
+shelve, shelve_offload, unshelve, lock, unlock) is a no-op when the server already is where the action
+leads: ``unshelve`` on a server ACTIVE on a host (on the host or in the zone the task names, if any) sends
+nothing, like ``start`` on an ACTIVE server, and fails only from a status no unshelve leaves for ACTIVE.
+``restore`` brings a soft-deleted server back; on a server that is not soft-deleted it fails with its
+status, like Nova does.
 Resize, migrations and network/security group actions are no-ops when what they would do already
 holds. Reboot, rebuild, create_image, backup, change_password, add_fixed_ip and
 trigger_crash_dump always act.
@@ -51,6 +53,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._action_rules imp
     resize_done,
     status_is,
     unshelve_check,
+    unshelve_done,
     unshelve_kwargs,
     without_address,
 )
@@ -317,6 +320,7 @@ _SPECS = (
         'unshelve_server',
         allowed=('SHELVED', 'SHELVED_OFFLOADED'),
         leads_to='ACTIVE',
+        is_done=unshelve_done,
         check=unshelve_check,
         options=('availability_zone', 'host'),
         to_kwargs=unshelve_kwargs,

@@ -32,7 +32,12 @@ from ansible_collections.stackops.compute.plugins.module_utils._module import (
     auth_argument_spec,
     internal_error,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._sdk import VOLATILE_SERVER_FIELDS, Cloud, is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
+    DROPPED_SERVER_FIELDS,
+    Cloud,
+    is_gone,
+    is_uuid,
+)
 
 DEFAULT_CONCURRENCY = 10
 # Nova filters names with a regular expression but takes no alternation (a|b): servers are listed by the
@@ -201,7 +206,7 @@ class FleetCloud(object):
             for server in self._cloud.list_servers({'name': pattern}, all_projects=all_projects):
                 listed += 1
                 key = (server.get('name'), all_projects)
-                if key in found:
+                if key in found and not is_gone(server):
                     found[key].append(server)
                     self._tracked.add(server.get('id'))
         self._servers.update(found)
@@ -216,8 +221,8 @@ class FleetCloud(object):
             self._tracked.add(server.get('id'))
         return server
 
-    def get_server(self, server_id, drop=VOLATILE_SERVER_FIELDS):
-        if server_id not in self._tracked or drop != VOLATILE_SERVER_FIELDS or not self._filters:
+    def get_server(self, server_id, drop=DROPPED_SERVER_FIELDS):
+        if server_id not in self._tracked or drop != DROPPED_SERVER_FIELDS or not self._filters:
             return self._cloud.get_server(server_id, drop)
         server = self.fresh_listing().get(server_id)
         if server is None:

@@ -22,9 +22,9 @@ EXTRA_KEYS = {
     'topology': 'topology',
 }
 
-# server_info shows what Nova says, progress and updated_at included. It drops the links, the SDK's own
-# location record and the admin password (user data is never kept).
-INFO_DROP_FIELDS = ('links', 'location', 'admin_password')
+# server_info shows what Nova says, progress, updated_at and links included, as openstack.cloud's does. It
+# drops only the SDK's own location record (the secrets are masked where every server result is made).
+INFO_DROP_FIELDS = ('location',)
 
 # SDK query names that have an option of their own: ``filters`` may not repeat them.
 OPTION_OF_QUERY = {
@@ -220,7 +220,7 @@ def plan_listing(params, resolved=None, query_names=None, attribute_names=()):
         both(Check('metadata', 'contains', _str_dict(params['metadata']), 'metadata', narrows=True))
 
     for key, value in sorted((params.get('filters') or {}).items()):
-        _plan_filter(key, value, query, checks, id_checks, unchecked, query_names or {}, attribute_names)
+        _plan_filter(key, value, query, checks, id_checks, unchecked, query_names or {}, attribute_names, params)
 
     limit = params.get('limit')
     if limit is not None and limit < 1:
@@ -240,11 +240,21 @@ def plan_listing(params, resolved=None, query_names=None, attribute_names=()):
     )
 
 
-def _plan_filter(key, value, query, checks, id_checks, unchecked, query_names, attribute_names):
+def _plan_filter(key, value, query, checks, id_checks, unchecked, query_names, attribute_names, params):
     if key in query_names:
         sdk_name = query_names[key]
-        if sdk_name in OPTION_OF_QUERY:
-            raise ComputeError('filters: use the option %s instead of the key %s.' % (OPTION_OF_QUERY[sdk_name], key))
+        option = OPTION_OF_QUERY.get(sdk_name)
+        if option is not None and params.get(option) not in (None, False, '', [], {}):
+            raise ComputeError('filters: %s and the option %s ask for the same; give it once.' % (key, option))
+        if option is not None and key not in attribute_names:
+            raise ComputeError('filters: use the option %s instead of the key %s.' % (option, key))
+        if option is not None:
+            # openstack.cloud's filters compare server attributes (filters: {status: ACTIVE}); so do these,
+            # in Python. The option of its own sends it to Nova.
+            check = Check(key, 'contains', value, 'filters', narrows=True)
+            checks.append(check)
+            id_checks.append(check)
+            return
         query[sdk_name] = value
         if sdk_name in attribute_names:
             id_checks.append(Check(sdk_name, 'contains', value, 'filters'))
@@ -362,10 +372,13 @@ def names_to_look_up(servers):
 
 
 def add_names(server, flavor_names, image_names):
-    """flavor_name and image_name on a server dict, from what it carries and the names looked up."""
+    """flavor_name and image_name on a server dict, from what it carries and the names looked up; the image
+    name also as ``image.name``, where openstack.cloud's detailed servers have it."""
     named = dict(server)
     named['flavor_name'] = flavor_name_of(server) or flavor_names.get(flavor_id_of(server))
     named['image_name'] = image_names.get(image_id_of(server))
+    if isinstance(server.get('image'), dict) and image_id_of(server):
+        named['image'] = dict(server['image'], name=named['image_name'])
     return named
 
 

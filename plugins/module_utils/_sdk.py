@@ -27,9 +27,10 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     to_plain,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_compute import (
-    VOLATILE_SERVER_FIELDS,
+    DROPPED_SERVER_FIELDS,
     ComputeMixin,
     describe_server_state,
+    is_gone,
     server_attribute_names,
     server_query_names,
     server_to_dict,
@@ -42,7 +43,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._version_cache im
 __all__ = [
     'HAS_SDK',
     'SDK_IMPORT_ERROR',
-    'VOLATILE_SERVER_FIELDS',
+    'DROPPED_SERVER_FIELDS',
     'Cloud',
     'ComputeError',
     'connect',
@@ -51,6 +52,7 @@ __all__ = [
     'identity_v3_directly',
     'image_from_glance',
     'is_ambiguous_failure',
+    'is_gone',
     'is_uuid',
     'sdk_errors',
     'server_attribute_names',

@@ -17,20 +17,28 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     sdk_exc,
     to_plain,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import mask_secrets
 from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
-# Server fields that only say how far an operation got; they never describe what the user manages.
-VOLATILE_SERVER_FIELDS = ('progress', 'updated_at', 'links', 'location', 'admin_password')
+# openstacksdk's own record of where it read the server from: not Nova's, and not in openstack.cloud's
+# results. Everything else Nova says is kept (progress, updated_at and links too, which openstack.cloud
+# returns; diffs never compare them).
+DROPPED_SERVER_FIELDS = ('location',)
 
 
-def server_to_dict(server, drop=VOLATILE_SERVER_FIELDS):
-    """A server as a plain dict without the ``drop`` fields (and never its user data)."""
+def server_to_dict(server, drop=DROPPED_SERVER_FIELDS):
+    """A server as a plain dict without the ``drop`` fields, its secrets masked: the administrator password
+    Nova returns with a create, and the user data it shows admins, never leave the seam."""
     data = to_plain(server)
     for key in drop:
         data.pop(key, None)
-    # user data can hold secrets; Nova shows it to admins only anyway.
-    data.pop('user_data', None)
-    return data
+    return mask_secrets(data)
+
+
+def is_gone(server):
+    """A server Nova has deleted but not yet removed: between the compute host's delete and the removal of
+    its record, Nova shows it, status DELETED, in reads and listings. Nothing can be done with it any more."""
+    return server.get('status') == 'DELETED'
 
 
 class ComputeMixin(object):
@@ -38,7 +46,7 @@ class ComputeMixin(object):
 
     # ---------------------------------------------------------------- servers: read
 
-    def get_server(self, server_id, drop=VOLATILE_SERVER_FIELDS):
+    def get_server(self, server_id, drop=DROPPED_SERVER_FIELDS):
         """The server with this ID as a dict, or None when it is gone."""
         with sdk_errors('reading server %s' % server_id):
             try:
@@ -47,14 +55,18 @@ class ComputeMixin(object):
                 return None
 
     def find_servers(self, name_or_id, all_projects=False):
-        """Servers matching an ID or an exact name (one request either way)."""
+        """Servers matching an ID or an exact name (one request either way), without the ones that are gone."""
         if is_uuid(name_or_id):
             found = self.get_server(name_or_id)
-            if found is not None:
+            if found is not None and not is_gone(found):
                 return [found]
         # Nova matches names as a regular expression: anchor it and keep exact matches only.
         query = {'name': '^%s$' % re.escape(name_or_id)}
-        return [s for s in self.list_servers(query, all_projects=all_projects) if s.get('name') == name_or_id]
+        return [
+            s
+            for s in self.list_servers(query, all_projects=all_projects)
+            if s.get('name') == name_or_id and not is_gone(s)
+        ]
 
     def find_server(self, name_or_id, all_projects=False):
         """One server by name or ID, None when there is none, an error when the name is ambiguous."""
@@ -68,7 +80,7 @@ class ComputeMixin(object):
             )
         return found[0] if found else None
 
-    def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=VOLATILE_SERVER_FIELDS):
+    def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=DROPPED_SERVER_FIELDS):
         """Servers as dicts, paginated by the SDK; stops after ``limit`` when given.
 
         ``keep(server)`` filters in Python while the pages are read, so ``limit`` counts kept servers only

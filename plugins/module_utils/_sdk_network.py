@@ -8,7 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError, not_found
-from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import is_uuid, only_one, sdk_errors, to_plain
+from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import (
+    is_uuid,
+    only_one,
+    sdk_errors,
+    sdk_exc,
+    to_plain,
+)
 
 
 class NetworkMixin(object):
@@ -83,3 +89,26 @@ class NetworkMixin(object):
     def create_floating_ip(self, network_id, **attrs):
         with sdk_errors('allocating a floating IP'):
             return to_plain(self.conn.network.create_ip(floating_network_id=network_id, **attrs))
+
+    def get_floating_ip(self, ip_id):
+        """One floating IP by ID, or None when it is gone."""
+        with sdk_errors('reading floating IP %s' % ip_id):
+            try:
+                return to_plain(self.conn.network.get_ip(ip_id))
+            except sdk_exc.NotFoundException:
+                return None
+
+    def take_floating_ip(self, ip_id, revision_number, port_id, fixed_ip_address):
+        """Associate a floating IP with a port unless anyone changed it since it was read at
+        ``revision_number``: Neutron's conditional update (``If-Match: revision_number=N``). Returns the floating
+        IP, or None when another client changed it first (Neutron's 412), so that it is someone else's."""
+        with sdk_errors('associating floating IP %s' % ip_id):
+            try:
+                # The ID, never a resource: the SDK keeps the If-Match header on a resource object for its
+                # later requests.
+                taken = self.conn.network.update_ip(
+                    ip_id, if_revision=revision_number, port_id=port_id, fixed_ip_address=fixed_ip_address
+                )
+            except sdk_exc.PreconditionFailedException:
+                return None
+            return to_plain(taken)

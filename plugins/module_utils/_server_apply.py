@@ -19,6 +19,7 @@ from ansible_collections.stackops.compute.plugins.module_utils import (
     _predict,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
+from ansible_collections.stackops.compute.plugins.module_utils._floating import free_floating_ips, port_for_floating_ip
 from ansible_collections.stackops.compute.plugins.module_utils._journal import join_phrases
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
@@ -28,8 +29,18 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
     floating_ip_options,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
-from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server, server_view
-from ansible_collections.stackops.compute.plugins.module_utils._wait import BOOT_DELAY, boot_intervals
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import (
+    known_secrets,
+    present_server,
+    server_view,
+)
+from ansible_collections.stackops.compute.plugins.module_utils._wait import (
+    BOOT_DELAY,
+    CHANGE_STEP,
+    boot_intervals,
+    intervals,
+    poll,
+)
 
 NETWORK_KEYS = {
     'uuid': ('net-id', 'uuid', 'id', 'network'),
@@ -169,9 +180,24 @@ def resolve(cloud, params, current):
     if zone:
         # Nova's own answer to an unknown zone names neither it nor the zones there are.
         cloud.find_availability_zone(zone)
-    if params.get('auto_ip') and params.get('floating_ip_pool') and not _action_rules.addresses_of(current, 'floating'):
+    if params.get('auto_ip') and not _action_rules.addresses_of(current, 'floating'):
+        resolved.update(resolve_floating_ip_pool(cloud, params))
+    return resolved
+
+
+def resolve_floating_ip_pool(cloud, params):
+    """The pool's network ID and, with reuse_ips, the project's free floating IPs on it."""
+    resolved = {}
+    if params.get('floating_ip_pool'):
         # The pool is used after the other changes of the task: a wrong name must fail before them.
         resolved['floating_ip_network'] = cloud.find_network(params['floating_ip_pool'])['id']
+    if not params.get('reuse_ips'):
+        return resolved
+    network_id = resolved.get('floating_ip_network') or cloud.find_external_network()['id']
+    project_id = cloud.current_project_id()
+    listed = cloud.list_floating_ips(floating_network_id=network_id, project_id=project_id)
+    resolved['floating_ip_network'] = network_id
+    resolved['free_floating_ips'] = free_floating_ips(listed, network_id, project_id)
     return resolved
 
 
@@ -208,8 +234,10 @@ def apply_create(module, plan):
     if found:
         module.warn('The answer to creating server %s was lost; found the server by name: %s.' % (name, server['id']))
     server_id = server['id']
+    # Later reads show neither the password Nova returned nor the user data: the result says they exist.
+    secrets = known_secrets(server, plan.create_attrs)
     if not module.params['wait'] and not (plan.transitions or plan.lock or plan.floating_add or plan.allocate_ip):
-        return cloud.get_server(server_id) or server
+        return dict(cloud.get_server(server_id) or server, **secrets)
     try:
         server = cloud.wait_for_server(
             server_id,
@@ -234,21 +262,80 @@ def apply_create(module, plan):
                 server_id=server_id,
             )
         raise ComputeError('%s The failed server %s was deleted.' % (reason, server_id))
-    return _apply_status_and_lock(module, plan, server)
+    return dict(_apply_status_and_lock(module, plan, server), **secrets)
 
 
 def _apply_floating_ips(module, plan, server):
     for address in plan.floating_add:
         server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
     if plan.allocate_ip:
-        network_id = plan.floating_ip_network or (
-            module.cloud.find_network(plan.floating_ip_pool)['id']
-            if plan.floating_ip_pool
-            else module.cloud.find_external_network()['id']
-        )
-        address = module.cloud.create_floating_ip(network_id)['floating_ip_address']
-        server = _apply_actions.run_action(module, server, 'add_floating_ip', {'address': address})
+        server = _give_floating_ip(module, plan, server)
     return server
+
+
+def _give_floating_ip(module, plan, server):
+    """A floating IP for the server: a free one of the project (reuse_ips), else a new one.
+
+    A free address is taken with a conditional update, which fails when another task changed it since it was
+    listed; the next one is tried then. A new address is allocated already associated with the server's port:
+    allocated first and associated after, it would be free for a moment to any task reusing free addresses.
+    """
+    cloud = module.cloud
+    label = server.get('name') or server['id']
+    port_id, fixed_ip = port_for_floating_ip(cloud.list_ports(device_id=server['id']))
+    if port_id is None:
+        raise ComputeError('Server %s has no port with an IPv4 address to associate a floating IP with.' % label)
+    for candidate in plan.reuse_candidates:
+        if candidate.get('revision_number') is None:
+            raise ComputeError(
+                'reuse_ips takes a free floating IP with a conditional update, and this cloud gives floating IPs '
+                'no revision number; leave reuse_ips out to allocate one.'
+            )
+        if cloud.take_floating_ip(candidate['id'], candidate['revision_number'], port_id, fixed_ip) is None:
+            continue  # another task changed it since the listing
+        shown = _wait_for_floating_ip(module, server, candidate, port_id)
+        if shown is not None:
+            return shown
+    network_id = plan.floating_ip_network or (
+        cloud.find_network(plan.floating_ip_pool)['id']
+        if plan.floating_ip_pool
+        else cloud.find_external_network()['id']
+    )
+    created = cloud.create_floating_ip(network_id, port_id=port_id, fixed_ip_address=fixed_ip)
+    return _wait_for_floating_ip(module, server, created, None)
+
+
+def _wait_for_floating_ip(module, server, ip, port_id):
+    """The server once Nova shows the floating IP on it, or None when the address left the server's port
+    ``port_id`` before that (a client that moves addresses without the condition took it). Without
+    ``port_id`` (an address allocated for the server) only the server is read."""
+    cloud = module.cloud
+    address = ip['floating_ip_address']
+    if not module.params['wait']:
+        return cloud.get_server(server['id']) or server
+
+    def fetch():
+        current = cloud.get_server(server['id'])
+        if address in [a[1] for a in _action_rules.addresses_of(current, 'floating')]:
+            return current, True
+        if port_id is None:
+            return current, None
+        now = cloud.get_floating_ip(ip['id'])
+        return current, None if now is not None and now.get('port_id') == port_id else False
+
+    found, shown = poll(
+        fetch,
+        lambda seen: seen[1] is not None,
+        failed=lambda seen: (
+            'Server %s disappeared while waiting for its floating IP.' % server['id'] if seen[0] is None else None
+        ),
+        timeout=module.params['timeout'],
+        describe=lambda seen: (
+            'floating IP %s not shown on server %s yet' % (address, server.get('name') or server['id'])
+        ),
+        pauses=intervals(CHANGE_STEP),
+    )
+    return found if shown else None
 
 
 def _apply_status_and_lock(module, plan, server):
@@ -461,6 +548,7 @@ def server_argument_spec():
         purge_security_groups=dict(type='bool', default=False),
         purge_tags=dict(type='bool', default=False),
         rebuild_on_image_change=dict(type='bool', default=False),
+        reuse_ips=dict(type='bool', default=False),
         scheduler_hints=dict(type='dict'),
         security_groups=dict(type='list', elements='str'),
         server_group=dict(type='str'),

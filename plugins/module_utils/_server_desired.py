@@ -57,6 +57,8 @@ class Desired(object):
     auto_ip: bool = None  # at least one floating IP, allocated when there is none
     floating_ip_pool: str = None  # the external network auto_ip allocates from (None: the only one)
     floating_ip_network: str = None  # that network's ID, looked up in the read step
+    reuse_ips: bool = False  # take a free floating IP of the project before allocating one
+    free_floating_ips: tuple = ()  # with reuse_ips: the project's free ones on the pool, read in the read step
     create_only: dict = dataclasses.field(default_factory=dict)
 
 
@@ -134,6 +136,8 @@ def desired_from_params(params, resolved):
         auto_ip=params.get('auto_ip'),
         floating_ip_pool=params.get('floating_ip_pool'),
         floating_ip_network=resolved.get('floating_ip_network'),
+        reuse_ips=bool(params.get('reuse_ips')),
+        free_floating_ips=tuple(resolved.get('free_floating_ips') or ()),
         delete_floating_ips=bool(params.get('delete_floating_ips')),
         create_only=create_only,
     )

@@ -9,12 +9,17 @@ __metaclass__ = type
 
 import dataclasses
 
+from ansible_collections.stackops.compute.plugins.module_utils._floating import reuse_order
 from ansible_collections.stackops.compute.plugins.module_utils._server_desired import (
     create_attrs,
     predicted_new_server,
     str_dict,
 )
-from ansible_collections.stackops.compute.plugins.module_utils._server_view import floating_addresses
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import (
+    floating_addresses,
+    known_secrets,
+    name_to_set,
+)
 
 # Fields the server's PUT /servers/{id} can change, as SDK attribute names.
 UPDATABLE = ('name', 'description', 'hostname', 'access_ipv4', 'access_ipv6')
@@ -43,6 +48,7 @@ class Plan(object):
     allocate_ip: bool = False  # allocate one floating IP and associate it
     floating_ip_pool: str = None  # where allocate_ip allocates from (None: the cloud's only external network)
     floating_ip_network: str = None  # the ID of floating_ip_pool, when the read step looked it up
+    reuse_candidates: tuple = ()  # with allocate_ip and reuse_ips: the free floating IPs to try first, in order
     release_ips: tuple = ()  # floating IPs to release after a delete
     differences: tuple = ()  # what differs but is not changed in place (warned)
 
@@ -73,17 +79,23 @@ def _plan_create(desired, transition_for):
         raise ValueError('flavor is required to create server %r.' % desired.name)
     if desired.image is None and not desired.create_only.get('block_device_mapping'):
         raise ValueError('image (or block_device_mapping) is required to create server %r.' % desired.name)
+    attrs = create_attrs(desired)
     after = predicted_new_server(desired)
+    # Nova returns a password with the create, one of its own when the task gives none (unless the cloud
+    # turned that off).
+    after.update(known_secrets({'admin_password': True}, attrs))
     transitions = ()
     if desired.status and desired.status != 'active':
         transitions = tuple(transition_for('ACTIVE', desired.status.upper())) if transition_for else ()
     lock = ('lock', desired.locked_reason) if desired.locked else None
     floating_add, allocate = plan_floating_ips({}, desired)
+    # Which free address a new server takes depends on its ID, known once it exists.
+    candidates = reuse_order(desired.free_floating_ips, None) if allocate and desired.reuse_ips else ()
     _predict_floating(after, floating_add, allocate)
     changes = ['create server %s' % desired.name]
     changes.extend('then associate floating IP %s' % a for a in floating_add)
     if allocate:
-        changes.append('then %s' % _allocate_change(desired))
+        changes.append('then %s' % _allocate_change(desired, candidates))
     changes.extend('then %s' % a for a in transitions)
     if lock:
         changes.append('then lock')
@@ -92,17 +104,22 @@ def _plan_create(desired, transition_for):
         before=None,
         after=after,
         changes=tuple(changes),
-        create_attrs=create_attrs(desired),
+        create_attrs=attrs,
         transitions=transitions,
         lock=lock,
         floating_add=floating_add,
         allocate_ip=allocate,
         floating_ip_pool=desired.floating_ip_pool if allocate else None,
         floating_ip_network=desired.floating_ip_network if allocate else None,
+        reuse_candidates=candidates,
     )
 
 
-def _allocate_change(desired):
+def _allocate_change(desired, candidates=(), server_id=None):
+    if candidates and server_id:
+        return 'associate free floating IP %s' % candidates[0]['floating_ip_address']
+    if candidates:
+        return 'associate one of the %d free floating IPs of the project' % len(candidates)
     pool = ' from %s' % desired.floating_ip_pool if desired.floating_ip_pool else ''
     return 'allocate and associate a floating IP%s' % pool
 
@@ -115,7 +132,8 @@ def plan_floating_ips(current, desired):
     return add, allocate
 
 
-def _predict_floating(after, add, allocate):
+def _predict_floating(after, add, allocate, reused=None):
+    """The addresses after associating ``add``, and a new address (not known yet: empty) or ``reused``."""
     if not add and not allocate:
         return
     addresses = dict((k, list(v)) for k, v in (after.get('addresses') or {}).items())
@@ -123,7 +141,7 @@ def _predict_floating(after, add, allocate):
     for address in add:
         addresses.setdefault(network, []).append({'addr': address, 'OS-EXT-IPS:type': 'floating', 'version': 4})
     if allocate:
-        addresses.setdefault(network, []).append({'addr': '', 'OS-EXT-IPS:type': 'floating', 'version': 4})
+        addresses.setdefault(network, []).append({'addr': reused or '', 'OS-EXT-IPS:type': 'floating', 'version': 4})
     after['addresses'] = addresses
 
 
@@ -134,9 +152,9 @@ def _plan_update(current, desired, transition_for):
     update_attrs = {}
     status = current.get('status')
 
-    # In-place PUT fields.
+    # In-place PUT fields. A name that is the server's own ID found it, and is not a new name.
     for key in UPDATABLE:
-        want = getattr(desired, key)
+        want = name_to_set(desired.name, current) if key == 'name' else getattr(desired, key)
         if want is None:
             continue
         if (current.get(key) or '') != want:
@@ -249,11 +267,12 @@ def _plan_update(current, desired, transition_for):
 
     # Floating IPs: associate what the task lists, allocate one for auto_ip when there is none.
     floating_add, allocate = plan_floating_ips(current, desired)
+    candidates = reuse_order(desired.free_floating_ips, current.get('id')) if allocate and desired.reuse_ips else ()
     if floating_add or allocate:
-        _predict_floating(after, floating_add, allocate)
+        _predict_floating(after, floating_add, allocate, candidates[0]['floating_ip_address'] if candidates else None)
         changes.extend('associate floating IP %s' % a for a in floating_add)
         if allocate:
-            changes.append(_allocate_change(desired))
+            changes.append(_allocate_change(desired, candidates, current.get('id')))
 
     # Status transitions.
     transitions = ()
@@ -339,5 +358,6 @@ def _plan_update(current, desired, transition_for):
         allocate_ip=allocate,
         floating_ip_pool=desired.floating_ip_pool if allocate else None,
         floating_ip_network=desired.floating_ip_network if allocate else None,
+        reuse_candidates=candidates,
         differences=tuple(differences),
     )

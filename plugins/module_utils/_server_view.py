@@ -8,8 +8,31 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+from typing import Optional
 
 SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+# Server fields that hold secrets. openstack.cloud's results have them, so ours have the keys; never the values.
+SECRET_SERVER_FIELDS = ('admin_password', 'user_data')
+
+
+def mask_secrets(server: dict) -> dict:
+    """``server`` with each secret field SECRET_MASK when it holds something, None when not (pure)."""
+    masked = dict(server)
+    for key in SECRET_SERVER_FIELDS:
+        masked[key] = SECRET_MASK if masked.get(key) else None
+    return masked
+
+
+def known_secrets(created: Optional[dict], attrs: dict) -> dict:
+    """The secret fields of a new server as far as its task knows, masked (pure): a password the task gave or
+    Nova returned with the create, user data the task gave. Later reads show neither (Nova shows user data
+    to admins only), so the result would otherwise say the server has none."""
+    known = {}
+    if (created or {}).get('admin_password') or attrs.get('admin_password'):
+        known['admin_password'] = SECRET_MASK
+    if attrs.get('user_data'):
+        known['user_data'] = SECRET_MASK
+    return known
 
 
 def _ip_entries(server):
@@ -52,11 +75,30 @@ def _was_floating(server, address):
     return any(str(ip) == address and kind == 'floating' for _n, kind, ip in _ip_entries(server))
 
 
+def is_id_of(value, server) -> bool:
+    """Whether ``value`` is ``server``'s ID, however written (any case, with or without dashes) (pure).
+
+    The one rule for options that take a name or an ID (``name`` of server and of each item of servers,
+    ``server`` of the other modules): a value that found the server by its ID is an ID, and never becomes the
+    server's name.
+    """
+    server_id = (server or {}).get('id')
+    if not value or not server_id:
+        return False
+    return str(value).replace('-', '').lower() == str(server_id).replace('-', '').lower()
+
+
+def name_to_set(value, server):
+    """The name a task gives ``server`` with ``value``: None when ``value`` is its ID (see is_id_of)."""
+    return None if is_id_of(value, server) else value
+
+
 def present_server(server, interface='public'):
-    """The server dict users see: every attribute plus the convenience addresses."""
+    """The server dict users see: every attribute (openstack.cloud's fields among them, secrets masked) plus
+    the convenience addresses."""
     if server is None:
         return None
-    shown = dict(server)
+    shown = mask_secrets(server)
     shown.update(convenience_addresses(server, interface))
     return shown
 

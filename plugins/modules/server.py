@@ -16,7 +16,7 @@ description:
   - An option left out is not managed - the module never changes what the task does not mention.
     Metadata, tags and security groups are merged into what the server has; what the task does not
     list is removed only with O(purge_metadata), O(purge_tags) or O(purge_security_groups).
-  - What Nova can change in place is updated in place - name (when the server is found by O(id)),
+  - What Nova can change in place is updated in place - name (when the server is found by O(id); never to its ID),
     description, hostname, access IPs, metadata, tags, security groups, floating IPs, status and lock.
   - A different O(flavor) resizes the server and confirms the resize (unless O(confirm_resize=false)).
     A different O(image) rebuilds it only with O(rebuild_on_image_change=true). A different O(key_name),
@@ -54,7 +54,8 @@ options:
   auto_ip:
     description:
       - Make sure the server has a floating IP - when it has none, allocate one from O(floating_ip_pool) and
-        associate it. Not combined with O(floating_ips).
+        associate it (or, with O(reuse_ips=true), take one the project has that is free). Not combined with
+        O(floating_ips).
       - Left out, it is V(true) when O(floating_ip_pool) is given, and not managed otherwise (unlike
         openstack.cloud's, which defaults to V(true)). V(false) allocates nothing and removes nothing.
     type: bool
@@ -164,6 +165,8 @@ options:
   name:
     description:
       - Name of the server. Finds the server unless O(id) is given.
+      - As in openstack.cloud, it may hold the server's ID instead. A server found by its ID keeps its name -
+        a value that is the server's ID is never made its name (also with O(id) given).
       - Several servers with this name make the module fail and list their IDs.
     type: str
   networks:
@@ -199,6 +202,22 @@ options:
   rebuild_on_image_change:
     description:
       - Rebuild the server when O(image) differs from the image it runs. A rebuild replaces its root disk.
+    type: bool
+    default: false
+  reuse_ips:
+    description:
+      - When O(auto_ip) (or O(floating_ip_pool)) gets the server a floating IP, take one the project already has
+        on the pool that is on no port, and allocate one only when there is none - openstack.cloud's meaning.
+      - Left out it is V(false) (openstack.cloud's default is V(true)) - a free address may be one someone keeps
+        for later, so taking it is asked for.
+      - Safe when several tasks reuse at once - each free address is taken with Neutron's conditional update
+        (C(If-Match) on its revision number), which fails when another task took it first; the task then tries
+        the next one, and allocates when none is left. Servers asking at once try the free addresses in
+        different orders. An address that leaves the server's port before Nova shows it on the server (a client
+        that moves addresses without a condition) counts as lost, and the next one is taken.
+      - What it costs - one listing of the project's floating IPs on the pool in the read step, and, while
+        waiting for Nova to show the address on the server, one read of the address per poll; each address
+        another task took first costs one more request. Needs Neutron's C(revision-if-match) extension.
     type: bool
     default: false
   scheduler_hints:
@@ -252,9 +271,8 @@ notes:
   - openstack.cloud's C(boot_from_volume), C(boot_volume) (C(root_volume)), C(volume_size) and
     C(terminate_volume) are not accepted. Together they describe one block device, and the four of them
     cannot say all that Nova takes (a volume type, a device name, a second disk); O(block_device_mapping)
-    says it in Nova's own words - see the examples. C(volumes) (volumes to attach) and C(reuse_ips) are not
-    accepted either - attach volumes with openstack.cloud's C(server_volume), and O(auto_ip) always
-    allocates a new floating IP rather than take one another task may be about to use.
+    says it in Nova's own words - see the examples. C(volumes) (volumes to attach) is not accepted either -
+    attach volumes with openstack.cloud's C(server_volume).
 seealso:
   - module: stackops.compute.server_action
   - module: stackops.compute.server_info
@@ -320,6 +338,13 @@ EXAMPLES = r'''
     name: web1
     floating_ip_pools: [public]
 
+- name: A floating IP the project has that is free, else a new one
+  stackops.compute.server:
+    cloud: mycloud
+    name: web2
+    auto_ip: true
+    reuse_ips: true
+
 - name: Delete it
   stackops.compute.server:
     cloud: mycloud
@@ -333,6 +358,10 @@ server:
     - The server after the task, with every attribute openstacksdk reads (see
       M(stackops.compute.server_info) for the list), plus C(private_v4), C(private_v6), C(public_v4),
       C(public_v6) and C(interface_ip).
+    - The fields of openstack.cloud's result are there, C(links), C(progress) and C(updated_at) among them.
+      C(admin_password) and C(user_data) hold V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when the server has one as
+      far as the task knows (the task gave it, or Nova made the password at creation), V(null) otherwise - never
+      the secret itself.
     - In check mode, the predicted server. Absent when O(state=absent).
   returned: when O(state=present)
   type: dict
@@ -345,6 +374,30 @@ server:
     tags: [prod, web]
     private_v4: 192.0.2.15
     interface_ip: 192.0.2.15
+    links: [{href: 'https://nova.example.com/v2.1/servers/8d1c5a3e-0d0a-4b5f-9b68-0e0b2f2d6f10', rel: self}]
+    progress: 0
+    updated_at: '2026-01-31T12:00:05Z'
+    admin_password: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+    user_data: null
+  contains:
+    admin_password:
+      description: V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when the server has an administrator password as far as
+        the task knows (the task gave one, or Nova made one and returned it with the create), else V(null).
+      type: str
+    links:
+      description: Nova's links to the server, each with C(href) and C(rel).
+      type: list
+      elements: dict
+    progress:
+      description: How far a build, resize or snapshot got, in percent. Not compared in diffs.
+      type: int
+    updated_at:
+      description: When the server last changed. Not compared in diffs.
+      type: str
+    user_data:
+      description: V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when the server has user data as far as the task knows
+        (the task gave it, or Nova shows it to an admin), else V(null).
+      type: str
 id:
   description: ID of the server (null for a server check mode would create).
   returned: when O(state=present)

@@ -19,12 +19,13 @@ description:
     action leads (O(action=stop) on a C(SHUTOFF) server, O(action=lock) on a locked server,
     O(action=add_security_group) with a group the server has...) nothing is sent and the result is not
     changed. When the action is not allowed now (O(action=confirm_resize) when nothing awaits
-    confirmation, O(action=unshelve) of an C(ACTIVE) server) the task fails with one line naming the
+    confirmation, O(action=unshelve) of a C(SHUTOFF) server) the task fails with one line naming the
     current status and the statuses that would allow it, and nothing is sent.
   - The rule for no-ops - a B(state) action (start, stop, pause, unpause, suspend, resume, rescue,
-    unrescue, shelve, shelve_offload, lock, unlock) does nothing when the server already is where it
-    leads. V(unshelve) and V(restore) bring a server back from somewhere (off its host, soft-deleted) and
-    choose a place for it again, so on a server that is not there they fail like Nova does. V(resize),
+    unrescue, shelve, shelve_offload, unshelve, lock, unlock) does nothing when the server already is where
+    it leads. V(unshelve) of a server C(ACTIVE) on a host does nothing, as V(start) of an C(ACTIVE) server
+    does (with O(host) or O(availability_zone), only where the server is there). V(restore) brings a
+    soft-deleted server back, so on a server that is not soft-deleted it fails like Nova does. V(resize),
     V(migrate), V(live_migrate), V(evacuate) (with O(host)), V(reset_state), V(clear_password), the
     security group, floating IP and V(remove_fixed_ip) actions do nothing when what they would do already
     holds.
@@ -99,7 +100,7 @@ options:
       - V(shelve) [ACTIVE, SHUTOFF, PAUSED, SUSPENDED -> SHELVED or SHELVED_OFFLOADED].
         V(shelve_offload) [SHELVED -> SHELVED_OFFLOADED] (admin).
       - V(unshelve) [SHELVED, SHELVED_OFFLOADED -> ACTIVE] - O(availability_zone), O(host) (admin), both
-        for SHELVED_OFFLOADED servers only.
+        for SHELVED_OFFLOADED servers only; a no-op on an C(ACTIVE) server.
       - V(migrate) [ACTIVE, SHUTOFF -> VERIFY_RESIZE] - O(host) (admin); then V(confirm_resize).
         V(live_migrate) [ACTIVE, PAUSED -> same] - O(host) (admin), O(block_migration), O(force).
         Project managers or admins.

@@ -72,8 +72,10 @@ options:
       - A key that is a server attribute Nova cannot filter on (for example C(security_groups),
         C(is_locked), C(fault)) is compared in Python with the value of each server. A dictionary value matches
         when the server's value has all its keys with the same values.
-      - Keys that have an option of their own (C(name), C(status), C(flavor), C(tags), ...) are refused; use
-        the option.
+      - A key that has an option of its own and is a server attribute (C(name), C(status), C(flavor), C(image),
+        C(tags), ...) is compared in Python with the server's value, as openstack.cloud's C(filters) compares
+        it; the option (O(server), O(status), O(flavor)...) asks Nova instead, which reads fewer servers. Given
+        both ways, or for a key that is no attribute (C(all_tenants), C(limit), ...), it is refused.
       - With an ID in O(server), keys sent to Nova that are not also server attributes cannot be applied,
         and the module warns.
     type: dict
@@ -143,7 +145,8 @@ options:
     type: str
   resolve_names:
     description:
-      - Add RV(servers[].flavor_name) and RV(servers[].image_name).
+      - Add RV(servers[].flavor_name) and RV(servers[].image_name), and the image name also as C(image.name) (where
+        openstack.cloud's C(detailed) puts it).
       - Flavor names come with the servers from compute microversion 2.47, at no cost. Image names cost one
         image listing for up to 40 distinct images, and one more request for each image that listing does not
         show (hidden, shared or deleted images).
@@ -241,7 +244,7 @@ servers:
   description:
     - The servers that match, each with every attribute openstacksdk reads from Nova and the convenience
       addresses. Attributes Nova shows to administrators only are V(null) for other users.
-    - Never includes user data or the administrator password set at creation.
+    - User data and the administrator password never show; their keys are there, masked or V(null).
   returned: always
   type: list
   elements: dict
@@ -251,6 +254,10 @@ servers:
       type: str
     access_ipv6:
       description: IPv6 address set as the server's access address (Nova's C(accessIPv6)).
+      type: str
+    admin_password:
+      description: Always V(null) - Nova shows the administrator password only in its answer to the create
+        request. Here because openstack.cloud's results have it.
       type: str
     addresses:
       description: Addresses per network name, each with C(addr), C(version), C(OS-EXT-IPS:type) and
@@ -326,7 +333,10 @@ servers:
       description: The server's ID.
       type: str
     image:
-      description: The image the server booted from, with its C(id); empty for a server booted from a volume.
+      description:
+        - The image the server booted from, with its C(id); empty for a server booted from a volume.
+        - With O(resolve_names=true), also its C(name), as openstack.cloud's C(detailed) gives it (the same as
+          RV(servers[].image_name)).
       type: dict
     image_id:
       description: Image reference given at creation; V(null) in listings.
@@ -358,6 +368,10 @@ servers:
     launched_at:
       description: When the server was last launched.
       type: str
+    links:
+      description: Nova's links to the server, each with C(href) and C(rel) (V(self), V(bookmark)).
+      type: list
+      elements: dict
     locked_reason:
       description: Why the server is locked, when a reason was given.
       type: str
@@ -458,6 +472,10 @@ servers:
       elements: str
     updated_at:
       description: When the server last changed.
+      type: str
+    user_data:
+      description: V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when Nova shows the server's user data (to
+        administrators, from compute microversion 2.3), else V(null). The user data itself never shows.
       type: str
     user_id:
       description: The user that created the server.

@@ -57,7 +57,8 @@ options:
       - The servers, one dictionary each, with the options of M(stackops.compute.server) (for example
         C(name), C(image), C(flavor), C(networks), C(metadata), C(status), C(state)), except O(wait),
         O(timeout) and the connection options, which are this task's.
-      - C(name) is required in every item, and each name may appear once.
+      - C(name) is required in every item, and each name may appear once. As in M(stackops.compute.server), a
+        C(name) holding a server's ID finds that server and never becomes its name.
       - C(admin_password) and C(user_data) are hidden in results and logs, as with M(stackops.compute.server).
     type: list
     elements: dict

@@ -114,7 +114,7 @@ MATRIX = {
     'clear_password': '    A      A       A      A         A       A         A      A      A     A',
     'shelve': '            A      A       A      A         =       =         .      .      .     .',
     'shelve_offload': '    .      .       .      .         A       =         .      .      .     .',
-    'unshelve': '          .      .       .      .         A       A         .      .      .     .',
+    'unshelve': '          =      .       .      .         A       A         .      .      .     .',
     'migrate': '           A      A       .      .         .       .         .      .      .     .',
     'live_migrate': '      A      .       A      .         .       .         .      .      .     .',
     'evacuate': '          A      A       .      .         .       .         .      .      A     .',
@@ -369,6 +369,24 @@ def test_force_delete_of_a_gone_server_is_a_no_op():
     assert plan.kind == 'none'
 
 
+@pytest.mark.parametrize(
+    'current, args',
+    [
+        ({}, {}),
+        # on the named host (admins see it) or in the named zone
+        ({'compute_host': 'compute1'}, {'host': 'compute1'}),
+        ({'availability_zone': 'nova'}, {'availability_zone': 'nova'}),
+        ({'is_locked': True}, {}),
+    ],
+)
+def test_unshelve_of_an_active_server_is_done_like_start(current, args):
+    plan = P.plan_action(server(**current), 'unshelve', dict(args, server='web1'), {})
+    assert plan.kind == 'none' and plan.calls == ()
+    assert plan.reason == 'unshelve is already done for server web1 (status ACTIVE%s)' % (
+        ', locked' if current.get('is_locked') else ''
+    )
+
+
 def test_a_missing_server_fails_for_other_actions():
     with pytest.raises(ComputeError, match='Server web1 not found'):
         P.plan_action(None, 'stop', {'server': 'web1'})
@@ -382,8 +400,16 @@ def test_a_missing_server_fails_for_other_actions():
     [
         (
             'unshelve',
+            {'status': 'SHUTOFF'},
             {},
             {},
+            'Cannot unshelve server web1: its status is SHUTOFF; unshelve needs SHELVED or SHELVED_OFFLOADED.',
+        ),
+        # ACTIVE on another host than the one named: no unshelve places it there
+        (
+            'unshelve',
+            {'compute_host': 'compute1'},
+            {'host': 'compute2'},
             {},
             'Cannot unshelve server web1: its status is ACTIVE; unshelve needs SHELVED or SHELVED_OFFLOADED.',
         ),

@@ -169,6 +169,13 @@ def test_preloaded_servers_answer_finds_without_requests():
     assert cloud.calls[1:] == [('find_servers', 'web10'), ('find_servers', 'web1')]
 
 
+def test_preloaded_servers_leave_out_the_ones_nova_has_deleted():
+    cloud = CountingCloud([{'id': 'id-1', 'name': 'web1', 'status': 'DELETED'}, {'id': 'id-2', 'name': 'web1'}])
+    fleet = _fleet.FleetCloud(cloud)
+    fleet.preload_servers(['web1'])
+    assert fleet.find_server('web1')['id'] == 'id-2'
+
+
 def test_preload_skips_ids():
     cloud = CountingCloud()
     _fleet.FleetCloud(cloud).preload_servers(['11111111-1111-4111-8111-111111111111'])

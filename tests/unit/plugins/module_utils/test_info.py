@@ -143,10 +143,23 @@ def test_query_goes_to_nova(params, query):
         ({'metadata': {'n': 1}}, (Check('metadata', 'contains', {'n': '1'}, 'metadata', narrows=True),)),
         ({'filters': {'is_locked': True}}, (Check('is_locked', 'contains', True, 'filters', narrows=True),)),
         ({'filters': {'key_name': 'k'}}, ()),
+        # openstack.cloud's filters on attributes that have an option of their own: compared as it compares them
+        ({'filters': {'status': 'ACTIVE'}}, (Check('status', 'contains', 'ACTIVE', 'filters', narrows=True),)),
+        ({'filters': {'name': 'web1'}}, (Check('name', 'contains', 'web1', 'filters', narrows=True),)),
+        (
+            {'filters': {'flavor': {'original_name': 'm1.tiny'}}},
+            (Check('flavor', 'contains', {'original_name': 'm1.tiny'}, 'filters', narrows=True),),
+        ),
     ],
 )
 def test_python_checks_only_what_nova_cannot(params, checks):
     assert plan(params, RESOLVED).checks == checks
+
+
+def test_openstack_cloud_style_filters_are_not_sent_to_nova_twice():
+    listing = plan({'filters': {'status': 'ACTIVE', 'name': 'web1'}}, RESOLVED)
+    assert 'status' not in listing.query and 'name' not in listing.query
+    assert [c.field for c in listing.id_checks] == ['name', 'status']
 
 
 @pytest.mark.parametrize(
@@ -225,8 +238,9 @@ def test_all_projects_and_limit():
     [
         ({'limit': 0}, 'limit must be 1 or more'),
         ({'changes_since': 'yesterday'}, 'not an ISO 8601'),
-        ({'filters': {'name': 'x'}}, 'use the option server instead of the key name'),
         ({'filters': {'all_tenants': True}}, 'use the option all_projects'),
+        ({'server': 'x', 'filters': {'name': 'x'}}, 'filters: name and the option server ask for the same'),
+        ({'status': 'ACTIVE', 'filters': {'status': 'ACTIVE'}}, 'filters: status and the option status ask for'),
         ({'filters': {'tags-any': 'a'}}, 'use the option tags_any'),
         ({'filters': {'limit': 3}}, 'use the option limit'),
         ({'filters': {'colour': 'red'}}, 'colour is neither a query parameter'),
@@ -351,6 +365,25 @@ def test_names_to_look_up_once_per_distinct_id():
 def test_add_names():
     named = add_names({'flavor': {'original_name': 'm1.tiny'}, 'image': {'id': 'i1'}}, {}, {'i1': 'tiny'})
     assert (named['flavor_name'], named['image_name']) == ('m1.tiny', 'tiny')
+
+
+@pytest.mark.parametrize(
+    'image, names, expected',
+    [
+        # openstack.cloud's detailed servers carry the image name in image.name
+        ({'id': 'i1', 'links': []}, {'i1': 'tiny'}, {'id': 'i1', 'links': [], 'name': 'tiny'}),
+        # an image that is gone has no name
+        ({'id': 'i1'}, {}, {'id': 'i1', 'name': None}),
+        # a server booted from a volume has no image
+        ('', {}, ''),
+        ({}, {}, {}),
+    ],
+)
+def test_add_names_puts_the_image_name_in_image(image, names, expected):
+    server = {'flavor': {'original_name': 'm1.tiny'}, 'image': image}
+    named = add_names(server, {}, names)
+    assert named['image'] == expected
+    assert server['image'] == image
     named = add_names({'flavor': {'id': 'f1'}, 'image': ''}, {'f1': 'm1.small'}, {})
     assert (named['flavor_name'], named['image_name']) == ('m1.small', None)
 

@@ -20,7 +20,16 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
     floating_ip_options,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
-from ansible_collections.stackops.compute.plugins.module_utils._server_view import convenience_addresses, server_view
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import (
+    SECRET_MASK,
+    convenience_addresses,
+    is_id_of,
+    known_secrets,
+    mask_secrets,
+    name_to_set,
+    present_server,
+    server_view,
+)
 
 TINY = {'id': 'f1', 'name': 'm1.tiny'}
 SMALL = {'id': 'f2', 'name': 'm1.small'}
@@ -286,6 +295,44 @@ def test_rename_when_found_by_id():
     assert plan.update_attrs == {'name': 'web2'}
 
 
+UUID = '02541de1-7c3a-4f0e-9d2b-6a1e8f3c5b70'
+
+
+@pytest.mark.parametrize(
+    'name',
+    [
+        UUID,
+        UUID.upper(),
+        UUID.replace('-', ''),
+    ],
+)
+def test_a_name_that_is_the_servers_id_never_renames_it(name):
+    current = server(id=UUID, name='web1')
+    plan = plan_server(current, desired(name=name, description='found by ID'), transition_for)
+    assert plan.update_attrs == {'description': 'found by ID'}
+    assert plan.after['name'] == 'web1'
+    assert plan.changes == ("set description to 'found by ID'",)
+    assert plan_server(current, desired(name=name), transition_for).action == 'none'
+
+
+@pytest.mark.parametrize(
+    'value, server_id, expected',
+    [
+        (UUID, UUID, True),
+        (UUID.upper(), UUID, True),
+        (UUID.replace('-', ''), UUID, True),
+        ('web1', UUID, False),
+        # another server's ID is a name like any other (a server may be named so)
+        ('11111111-1111-4111-8111-111111111111', UUID, False),
+        (None, UUID, False),
+        (UUID, None, False),
+    ],
+)
+def test_is_id_of(value, server_id, expected):
+    assert is_id_of(value, {'id': server_id}) is expected
+    assert name_to_set(value, {'id': server_id}) == (None if expected else value)
+
+
 # ------------------------------------------------------------------ not updatable in place
 
 
@@ -493,6 +540,51 @@ def test_floating_ips(addresses, want, add, allocate):
     assert plan.changed == bool(add or allocate)
 
 
+FREE = tuple(
+    {'id': 'fip-%d' % n, 'floating_ip_address': '203.0.113.%d' % n, 'revision_number': 1} for n in (10, 11, 12)
+)
+
+
+@pytest.mark.parametrize(
+    'want, candidates, change',
+    [
+        # reuse_ips: the free addresses to try, in the server's order; the first is the prediction
+        (dict(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), 3, 'associate free floating IP %s'),
+        # none free: allocate, as without reuse_ips
+        (dict(auto_ip=True, reuse_ips=True), 0, 'allocate and associate a floating IP'),
+        # free ones are not taken without reuse_ips
+        (dict(auto_ip=True, free_floating_ips=FREE), 0, 'allocate and associate a floating IP'),
+    ],
+)
+def test_reuse_ips_plans_free_addresses_first(want, candidates, change):
+    plan = plan_server(server(id='11111111-1111-4111-8111-111111111111'), desired(**want), transition_for)
+    assert plan.allocate_ip is True
+    assert len(plan.reuse_candidates) == candidates
+    first = plan.reuse_candidates[0]['floating_ip_address'] if candidates else ''
+    assert plan.changes == ((change % first) if candidates else change,)
+    predicted = [a['addr'] for a in plan.after['addresses']['private'] if a['OS-EXT-IPS:type'] == 'floating']
+    assert predicted == [first]
+
+
+def test_reuse_ips_leaves_a_server_with_a_floating_ip_alone():
+    current = server(
+        addresses={
+            'private': [
+                {'addr': '192.0.2.5', 'OS-EXT-IPS:type': 'fixed'},
+                {'addr': '203.0.113.9', 'OS-EXT-IPS:type': 'floating'},
+            ]
+        }
+    )
+    plan = plan_server(current, desired(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), transition_for)
+    assert plan.action == 'none' and plan.reuse_candidates == ()
+
+
+def test_reuse_ips_on_create_tries_from_the_lowest_address():
+    plan = plan_server(None, desired(auto_ip=True, reuse_ips=True, free_floating_ips=FREE), transition_for)
+    assert plan.reuse_candidates == FREE
+    assert plan.changes[-1] == 'then associate one of the 3 free floating IPs of the project'
+
+
 def test_floating_ip_on_create_is_predicted():
     plan = plan_server(None, desired(networks=({'uuid': 'n1', 'name': 'private'},), auto_ip=True), transition_for)
     assert plan.allocate_ip
@@ -585,3 +677,58 @@ def test_parse_networks(items, expected):
 def test_parse_networks_fails_in_one_line(items, message):
     with pytest.raises(ComputeError, match=message):
         parse_networks(items)
+
+
+# ------------------------------------------------------------------ what results show of secrets
+
+
+@pytest.mark.parametrize(
+    'given, expected',
+    [
+        ({}, {'admin_password': None, 'user_data': None}),
+        (
+            {'admin_password': 'Pw1', 'user_data': 'I2Nsb3VkLWNvbmZpZw=='},
+            {'admin_password': SECRET_MASK, 'user_data': SECRET_MASK},
+        ),
+        ({'admin_password': '', 'user_data': None}, {'admin_password': None, 'user_data': None}),
+        ({'admin_password': SECRET_MASK}, {'admin_password': SECRET_MASK, 'user_data': None}),
+    ],
+)
+def test_mask_secrets_keeps_the_keys_never_the_values(given, expected):
+    shown = mask_secrets(dict(given, name='web1'))
+    assert shown == dict(expected, name='web1')
+
+
+@pytest.mark.parametrize(
+    'created, attrs, expected',
+    [
+        # Nova returned a password with the create (one of its own, or the task's)
+        ({'admin_password': SECRET_MASK}, {}, {'admin_password': SECRET_MASK}),
+        ({'admin_password': None}, {'admin_password': 'Pw1'}, {'admin_password': SECRET_MASK}),
+        ({}, {'user_data': 'I2Nsb3VkLWNvbmZpZw=='}, {'user_data': SECRET_MASK}),
+        # a lost create answer (the server was found by name) knows of no password
+        (None, {}, {}),
+    ],
+)
+def test_known_secrets_of_a_new_server(created, attrs, expected):
+    assert known_secrets(created, attrs) == expected
+
+
+def test_present_server_has_openstack_clouds_fields_and_never_a_secret():
+    raw = server(
+        links=[{'rel': 'self', 'href': 'http://nova/servers/s1'}], progress=0, updated_at='2026-01-01T00:00:00Z'
+    )
+    raw.update(admin_password='Pw1', user_data='I2Nsb3VkLWNvbmZpZw==')
+    shown = present_server(raw)
+    assert shown['links'] == raw['links'] and shown['progress'] == 0 and shown['updated_at'] == raw['updated_at']
+    assert shown['admin_password'] == SECRET_MASK and shown['user_data'] == SECRET_MASK
+    assert 'Pw1' not in str(shown) and 'I2Nsb3Vk' not in str(shown)
+    assert set(server_view(raw)) & {'links', 'progress', 'updated_at', 'admin_password', 'user_data'} == set()
+
+
+def test_check_mode_of_a_create_predicts_the_secrets_it_will_show():
+    plan = plan_server(None, desired(create_only={'user_data': '#cloud-config'}), transition_for)
+    assert plan.after['admin_password'] == SECRET_MASK
+    assert plan.after['user_data'] == SECRET_MASK
+    plain = plan_server(None, desired(), transition_for)
+    assert plain.after['admin_password'] == SECRET_MASK and 'user_data' not in plain.after

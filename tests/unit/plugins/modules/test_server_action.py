@@ -415,6 +415,15 @@ def test_a_rotation_of_0_would_delete_the_new_backup_too():
     assert rotation_diff(backups, victims, {'name': 'bk'}, 0) == (['web1-daily-2 (bk-2)', 'web1-daily-1 (bk-1)'], [])
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_unshelve_of_an_active_server_is_a_no_op_like_start(cloud, check_mode):
+    for action in ('start', 'unshelve'):
+        result = run(check_mode=check_mode, action=action)
+        assert result['changed'] is False and result['msg'].startswith('Nothing to do: %s is already done' % action)
+        assert result['server']['status'] == 'ACTIVE'
+    assert cloud.writes() == []
+
+
 def test_resize_then_again_is_a_no_op(cloud):
     assert run(action='resize', flavor='m1.small')['server']['status'] == 'VERIFY_RESIZE'
     again = run(action='resize', flavor='m1.small')
@@ -517,8 +526,9 @@ def test_locked_server_fails_before_sending_for_members_only(cloud):
         ({'action': 'stop', 'flavor': 'm1.small'}, 'Action stop does not take flavor; it takes no options.'),
         ({'action': 'rebuild'}, 'action is rebuild but all of the following are missing: image'),
         (
-            {'action': 'unshelve'},
-            'Cannot unshelve server web1: its status is ACTIVE; unshelve needs SHELVED or SHELVED_OFFLOADED.',
+            {'action': 'confirm_resize'},
+            'Cannot confirm_resize server web1: its status is ACTIVE; confirm_resize needs VERIFY_RESIZE (nothing '
+            'awaits confirmation now).',
         ),
         ({'action': 'stop', 'server': 'nope'}, 'Server nope not found.'),
         ({'action': 'reboot_soft', 'reboot_type': 'HARD'}, 'action=reboot_soft contradicts reboot_type=HARD.'),

@@ -89,7 +89,7 @@ class FakeCloud(object):
 
     def list_servers(self, query=None, all_projects=False, limit=None, keep=None, drop=()):
         self._record('list_servers', query, all_projects=all_projects, limit=limit)
-        assert 'links' in drop and 'updated_at' not in drop
+        assert 'links' not in drop and 'updated_at' not in drop and 'location' in drop
         kept = [dict(s) for s in self.servers if keep is None or keep(dict(s))]
         return kept[:limit] if limit else kept
 
@@ -251,7 +251,7 @@ def test_admin_only_filter_warns_when_the_field_is_hidden(cloud):
     [
         ({'query': '[?name=='}, 'query is not a valid JMESPath expression'),
         ({'limit': 0}, 'limit must be 1 or more'),
-        ({'filters': {'name': 'x'}}, 'use the option server'),
+        ({'filters': {'all_tenants': True}}, 'use the option all_projects'),
         ({'filters': {'colour': 'red'}}, 'colour is neither a query parameter'),
         ({'changes_since': 'last week'}, 'not an ISO 8601'),
         ({'extras': ['everything']}, 'value of extras must be one or more of'),

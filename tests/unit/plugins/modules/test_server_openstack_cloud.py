@@ -17,7 +17,15 @@ from ansible_collections.stackops.compute.plugins.module_utils import _sdk, _ser
 from ansible_collections.stackops.compute.plugins.modules import server as server_module
 from ansible_collections.stackops.compute.tests.unit.helpers.modules import run_module
 
-WRITES = ('create_server', 'delete_server', 'delete_floating_ip', 'create_floating_ip', 'server_call')
+WRITES = (
+    'create_server',
+    'update_server',
+    'delete_server',
+    'delete_floating_ip',
+    'create_floating_ip',
+    'take_floating_ip',
+    'server_call',
+)
 SERVER_ID = '00000000-0000-4000-8000-000000000001'
 NET_ID = '6f1b1a54-3c0e-4d3b-9a57-3f5e2b7c8d90'
 
@@ -28,6 +36,8 @@ class ServerFake(object):
     def __init__(self, server=None):
         self.server = server
         self.calls = []
+        self.ips = {}
+        self.steal = {}
 
     def writes(self):
         return [c for c in self.calls if c[0] in WRITES]
@@ -88,6 +98,69 @@ class ServerFake(object):
 
     def delete_floating_ip(self, address):
         self.calls.append(('delete_floating_ip', address))
+
+    # floating IPs: Neutron's, with its revision numbers and conditional updates
+    def list_ports(self, **query):
+        self.calls.append(('list_ports', query))
+        return [{'id': 'port-1', 'created_at': '2026-01-01T00:00:00Z', 'fixed_ips': [{'ip_address': '192.0.2.5'}]}]
+
+    def find_external_network(self):
+        self.calls.append(('find_external_network',))
+        return {'id': 'net-public', 'name': 'public'}
+
+    def current_project_id(self):
+        return 'p1'
+
+    def list_floating_ips(self, **query):
+        self.calls.append(('list_floating_ips', query))
+        return copy.deepcopy(list(self.ips.values()))
+
+    def get_floating_ip(self, ip_id):
+        self.calls.append(('get_floating_ip', ip_id))
+        return copy.deepcopy(self.ips.get(ip_id))
+
+    def take_floating_ip(self, ip_id, revision_number, port_id, fixed_ip_address):
+        self.calls.append(('take_floating_ip', ip_id, revision_number))
+        ip = self.ips[ip_id]
+        if ip['revision_number'] != revision_number:
+            return None
+        self._associate(ip, port_id)
+        return copy.deepcopy(ip)
+
+    def create_floating_ip(self, network_id, **attrs):
+        self.calls.append(('create_floating_ip', network_id, attrs))
+        ip = free_ip('203.0.113.200')
+        self.ips[ip['id']] = ip
+        self._associate(ip, attrs['port_id'])
+        return copy.deepcopy(ip)
+
+    def _associate(self, ip, port_id):
+        ip.update(port_id=port_id, revision_number=ip['revision_number'] + 1)
+        if self.server is not None and port_id == 'port-1' and not self.steal.pop(ip['id'], False):
+            self.server['addresses']['private'].append(
+                {'addr': ip['floating_ip_address'], 'OS-EXT-IPS:type': 'floating', 'version': 4}
+            )
+        elif port_id == 'port-1':
+            # Another client moves it to its own port before Nova shows it on this server.
+            ip.update(port_id='port-other', revision_number=ip['revision_number'] + 1)
+
+    def update_server(self, server_id, attrs):
+        self.calls.append(('update_server', server_id, dict(attrs)))
+        self.server.update(attrs)
+        return copy.deepcopy(self.server)
+
+
+def free_ip(address, revision=1, **over):
+    ip = {
+        'id': 'fip-' + address,
+        'floating_ip_address': address,
+        'port_id': None,
+        'floating_network_id': 'net-public',
+        'project_id': 'p1',
+        'revision_number': revision,
+    }
+    ip.update(over)
+    return ip
 
 
 def existing(**over):
@@ -188,22 +261,110 @@ def test_delete_fip_releases_the_floating_ips(fake):
     assert fake.writes() == [('delete_server', SERVER_ID), ('delete_floating_ip', '203.0.113.9')]
 
 
-def test_a_named_pool_is_looked_up_once_and_its_network_allocated_from(fake, monkeypatch):
+def test_a_named_pool_is_looked_up_once_and_its_network_allocated_from(fake):
     fake.server = existing()
-    associated = []
-
-    def create_floating_ip(network_id):
-        fake.calls.append(('create_floating_ip', network_id))
-        return {'floating_ip_address': '203.0.113.7'}
-
-    def run_action(module, server, action, args):
-        associated.append((action, args))
-        return server
-
-    fake.create_floating_ip = create_floating_ip
-    monkeypatch.setattr(_server_apply._apply_actions, 'run_action', run_action)
     result = run_module(server_module.main, dict(cloud='local', name='web1', floating_ip_pool='public'))
     assert result['changed'] is True, result
     assert [c for c in fake.calls if c[0] == 'find_network'] == [('find_network', 'public')]
-    assert fake.writes() == [('create_floating_ip', 'net-public')]
-    assert associated == [('add_floating_ip', {'address': '203.0.113.7'})]
+    # Allocated already associated with the server's port: never free for a moment.
+    assert fake.writes() == [
+        ('create_floating_ip', 'net-public', {'port_id': 'port-1', 'fixed_ip_address': '192.0.2.5'})
+    ]
+    assert result['server']['public_v4'] == '203.0.113.200'
+
+
+@pytest.mark.parametrize('name', [SERVER_ID, SERVER_ID.upper()])
+def test_name_holding_the_servers_id_finds_it_and_never_renames_it(fake, name):
+    fake.server = existing()
+    args = dict(cloud='local', name=name, image='tiny', flavor='m1.tiny', description='found by ID')
+    checked = run_module(server_module.main, dict(args, _ansible_check_mode=True, _ansible_diff=True))
+    assert checked['changes'] == ["set description to 'found by ID'"]
+    assert checked['diff']['after']['name'] == 'web1'
+    assert fake.writes() == []
+    result = run_module(server_module.main, args)
+    assert result['changes'] == ["set description to 'found by ID'"]
+    assert fake.writes() == [('update_server', SERVER_ID, {'description': 'found by ID'})]
+    assert result['server']['name'] == 'web1'
+    assert run_module(server_module.main, args)['changed'] is False
+
+
+def floating_of(result):
+    return [a['addr'] for a in result['server']['addresses']['private'] if a['OS-EXT-IPS:type'] == 'floating']
+
+
+def test_reuse_ips_takes_the_projects_free_floating_ip_in_four_steps(fake):
+    fake.server = existing()
+    fake.ips = dict((ip['id'], ip) for ip in (free_ip('203.0.113.10'), free_ip('203.0.113.11', port_id='port-9')))
+    args = dict(cloud='local', name='web1', auto_ip=True, reuse_ips=True)
+    checked = run_module(server_module.main, dict(args, _ansible_check_mode=True))
+    assert checked['changes'] == ['associate free floating IP 203.0.113.10']
+    assert floating_of(checked) == ['203.0.113.10']
+    assert fake.writes() == []
+    result = run_module(server_module.main, args)
+    assert result['changes'] == checked['changes']
+    assert floating_of(result) == ['203.0.113.10']
+    assert fake.writes() == [('take_floating_ip', 'fip-203.0.113.10', 1)]
+    fake.calls = []
+    assert run_module(server_module.main, args)['changed'] is False
+    assert run_module(server_module.main, dict(args, _ansible_check_mode=True))['changed'] is False
+    assert fake.writes() == [] and 'list_floating_ips' not in [c[0] for c in fake.calls]
+
+
+def test_reuse_ips_tries_the_next_free_ip_when_another_task_took_one_first(fake):
+    fake.server = existing()
+    first, second = free_ip('203.0.113.10'), free_ip('203.0.113.11')
+    fake.ips = {first['id']: first, second['id']: second}
+    listed = fake.list_floating_ips
+
+    def list_then_race(**query):
+        found = listed(**query)
+        # Another task takes both addresses between this listing and the conditional updates.
+        for ip in fake.ips.values():
+            ip.update(port_id='port-other', revision_number=ip['revision_number'] + 1)
+        return found
+
+    fake.list_floating_ips = list_then_race
+    result = run_module(server_module.main, dict(cloud='local', name='web1', auto_ip=True, reuse_ips=True))
+    assert result['changed'] is True, result
+    takes = [c for c in fake.writes() if c[0] == 'take_floating_ip']
+    assert sorted(c[1] for c in takes) == ['fip-203.0.113.10', 'fip-203.0.113.11']
+    assert fake.writes()[-1][0] == 'create_floating_ip'
+    assert floating_of(result) == ['203.0.113.200']
+
+
+def test_reuse_ips_takes_another_when_the_address_left_the_port_before_nova_showed_it(fake):
+    fake.server = existing()
+    first, second = free_ip('203.0.113.10'), free_ip('203.0.113.11')
+    fake.ips = {first['id']: first, second['id']: second}
+    fake.steal = {first['id']: True, second['id']: True}
+    result = run_module(server_module.main, dict(cloud='local', name='web1', auto_ip=True, reuse_ips=True))
+    assert result['changed'] is True, result
+    assert [c[0] for c in fake.writes()] == ['take_floating_ip', 'take_floating_ip', 'create_floating_ip']
+    assert floating_of(result) == ['203.0.113.200']
+    assert ('get_floating_ip', first['id']) in fake.calls
+
+
+def test_reuse_ips_without_free_ones_allocates(fake):
+    fake.server = existing()
+    fake.ips = {'fip-x': free_ip('203.0.113.10', project_id='another')}
+    args = dict(cloud='local', name='web1', auto_ip=True, reuse_ips=True)
+    checked = run_module(server_module.main, dict(args, _ansible_check_mode=True))
+    assert checked['changes'] == ['allocate and associate a floating IP']
+    result = run_module(server_module.main, args)
+    assert [c[0] for c in fake.writes()] == ['create_floating_ip']
+    assert floating_of(result) == ['203.0.113.200']
+
+
+def test_reuse_ips_on_a_new_server_does_not_predict_which_address(fake):
+    fake.ips = {'fip-a': free_ip('203.0.113.10'), 'fip-b': free_ip('203.0.113.11')}
+    checked = run_module(server_module.main, dict(boot(auto_ip=True, reuse_ips=True), _ansible_check_mode=True))
+    assert checked['changes'] == ['create server web1', 'then associate one of the 2 free floating IPs of the project']
+    assert fake.writes() == []
+
+
+def test_reuse_ips_fails_in_one_line_where_floating_ips_have_no_revision(fake):
+    fake.server = existing()
+    fake.ips = {'fip-a': free_ip('203.0.113.10', revision=None)}
+    result = run_module(server_module.main, dict(cloud='local', name='web1', auto_ip=True, reuse_ips=True))
+    assert result['failed'] is True and 'no revision number' in result['msg']
+    assert fake.writes() == []

@@ -227,6 +227,28 @@ def test_a_failed_item_fails_the_task_after_the_others(fake):
     assert [r['server']['status'] for r in result['servers'] if not r.get('failed')] == ['ACTIVE'] * 3
 
 
+def test_an_item_named_by_a_servers_id_is_that_server_and_keeps_its_name(fake, monkeypatch):
+    fake.servers.clear()
+    web1 = fake._add('web1')
+    updated = []
+
+    def update_server(server_id, attrs):
+        fake._record('update_server', server_id)
+        updated.append(dict(attrs))
+        fake.servers[server_id].update(attrs)
+        return copy.deepcopy(fake.servers[server_id])
+
+    fake.update_server = update_server
+    args = fleet_args([], servers=[{'name': web1['id'], 'description': 'found by ID'}])
+    result = run_module(servers.main, args)
+    assert result['changed'] is True, result
+    assert updated == [{'description': 'found by ID'}]
+    assert result['servers'][0]['server']['name'] == 'web1'
+    assert fake.names('create_server') == []
+    again = run_module(servers.main, args)
+    assert again['changed'] is False
+
+
 def test_delete_many(fake):
     run_module(servers.main, fleet_args(NAMES))
     result = run_module(servers.main, fleet_args(NAMES[:2], defaults={'state': 'absent'}))
@@ -377,3 +399,99 @@ def test_check_mode_predicts_what_nova_changes_along_the_steps(fake):
     )
     assert 'id' not in old['unpredictable'] and 'status' in old['unpredictable']
     assert fake.writes() == []
+
+
+class FloatingFleetFake(FleetFake):
+    """FleetFake with Neutron's floating IPs: conditional updates compare revision numbers under one lock."""
+
+    def __init__(self, names=(), free=()):
+        FleetFake.__init__(self, names)
+        self.ips = dict(
+            (
+                'fip-%s' % a,
+                {
+                    'id': 'fip-%s' % a,
+                    'floating_ip_address': a,
+                    'port_id': None,
+                    'floating_network_id': 'net-ext',
+                    'project_id': 'p1',
+                    'revision_number': 1,
+                },
+            )
+            for a in free
+        )
+        self.listed = threading.Barrier(2)
+
+    def find_external_network(self):
+        return {'id': 'net-ext', 'name': 'public'}
+
+    def current_project_id(self):
+        return 'p1'
+
+    def list_ports(self, device_id=None):
+        return [
+            {
+                'id': 'port-' + device_id,
+                'fixed_ips': [{'ip_address': self.servers[device_id]['addresses']['private'][0]['addr']}],
+            }
+        ]
+
+    def list_floating_ips(self, **query):
+        with self.lock:
+            found = copy.deepcopy(list(self.ips.values()))
+        # Both items list before either takes an address: they see the same free one.
+        self.listed.wait(timeout=5)
+        return found
+
+    def get_floating_ip(self, ip_id):
+        with self.lock:
+            return copy.deepcopy(self.ips.get(ip_id))
+
+    def _associate(self, ip, port_id):
+        ip.update(port_id=port_id, revision_number=ip['revision_number'] + 1)
+        server = self.servers[port_id[len('port-') :]]
+        server['addresses']['private'].append({'addr': ip['floating_ip_address'], 'OS-EXT-IPS:type': 'floating'})
+
+    def take_floating_ip(self, ip_id, revision_number, port_id, fixed_ip_address):
+        self._record('take_floating_ip', ip_id, port_id)
+        with self.lock:
+            ip = self.ips[ip_id]
+            if ip['revision_number'] != revision_number:
+                return None
+            self._associate(ip, port_id)
+            return copy.deepcopy(ip)
+
+    def create_floating_ip(self, network_id, port_id=None, fixed_ip_address=None):
+        self._record('create_floating_ip', port_id)
+        with self.lock:
+            address = '203.0.113.%d' % (100 + len(self.ips))
+            ip = {'id': 'fip-' + address, 'floating_ip_address': address, 'port_id': None, 'revision_number': 0}
+            self.ips[ip['id']] = ip
+            self._associate(ip, port_id)
+            return copy.deepcopy(ip)
+
+
+def test_two_servers_reusing_at_once_never_share_the_one_free_floating_ip(monkeypatch):
+    warnings._global_warnings.clear()
+    cloud = FloatingFleetFake(['web1', 'web2'], free=['203.0.113.10'])
+    monkeypatch.setattr(_sdk, 'connect', lambda params: cloud)
+    monkeypatch.setattr('time.sleep', lambda seconds: None)
+    args = dict(
+        cloud='local',
+        concurrency=2,
+        defaults={'auto_ip': True, 'reuse_ips': True},
+        servers=[{'name': 'web1'}, {'name': 'web2'}],
+    )
+    result = run_module(servers.main, args)
+    assert result['changed'] is True and not result.get('failed'), result
+    floating = dict(
+        (r['name'], [a['addr'] for a in r['server']['addresses']['private'] if a['OS-EXT-IPS:type'] == 'floating'])
+        for r in result['servers']
+    )
+    assert sorted(len(v) for v in floating.values()) == [1, 1]
+    assert sorted(sum(floating.values(), [])) == ['203.0.113.10', '203.0.113.101']
+    # Both tried the free one; the loser's conditional update failed, and it allocated one of its own.
+    assert [c[0] for c in cloud.calls if c[0] in ('take_floating_ip', 'create_floating_ip')].count(
+        'take_floating_ip'
+    ) == 2
+    assert cloud.ips['fip-203.0.113.10']['revision_number'] == 2
