@@ -3,6 +3,8 @@
 #   make lint | format                 ruff
 #   make units | sanity                ansible-test on ansible-core 2.16, 2.19, 2.21 (ANSIBLE_CORE=2.21 picks)
 #   make integration                   local cloud up, ansible-test integration (TARGETS="smoke" picks)
+#   make compat                        units and the smoke target on the oldest and newest openstacksdk,
+#                                      ansible-core 2.16 and 2.21 (tests/requirements-sdk-oldest.txt)
 #   make ecosystem                     ansible-lint, docs lint, tarball, execution environment, ad hoc, AWX-style
 #   make docs                          HTML docs site in docs/build/html
 #   make demo                          local cloud up, ansible-playbook stackops.compute.demo
@@ -14,7 +16,7 @@ RUN_TESTS := tests/run-tests
 # Settings given on the command line (make sanity ANSIBLE_CORE=2.21) reach the script.
 export ANSIBLE_CORE TARGETS KEEP_CLOUD KEEP_GOING VERBOSE
 
-.PHONY: help test venvs lint format units sanity integration ecosystem docs cloud down demo bench
+.PHONY: help test venvs lint format units sanity integration compat ecosystem docs cloud down demo bench
 
 help:
 	@$(RUN_TESTS) help
@@ -22,7 +24,7 @@ help:
 test:
 	@$(RUN_TESTS) test
 
-venvs lint format units sanity integration ecosystem docs cloud down demo:
+venvs lint format units sanity integration compat ecosystem docs cloud down demo:
 	@$(RUN_TESTS) $@
 
 # This collection against openstack.cloud and a plain openstacksdk script on the local cloud (not part of

@@ -66,7 +66,7 @@ options:
     type: int
 requirements:
   - python >= 3.10
-  - openstacksdk >= 4.0.0
+  - openstacksdk >= 4.10.0
 notes:
   - Every module of this collection is in the action group C(stackops.compute.compute), so connection
     options can be given once for a play with C(module_defaults).

@@ -47,6 +47,7 @@ __all__ = [
     'Cloud',
     'ComputeError',
     'connect',
+    'cloud_choice_problem',
     'connection_kwargs',
     'describe_server_state',
     'identity_v3_directly',
@@ -125,6 +126,56 @@ def unreadable_config_files():
     return ''
 
 
+# Where openstacksdk looks for clouds.yaml, for a message that says none was read.
+CLOUDS_YAML_PLACES = 'OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/, /etc/openstack/'
+
+
+def cloud_choice_problem(chosen, from_env, path, names, env_cloud=None, own_auth=False):
+    """One line on why the cloud to use is unknown, or '' when it is known (pure; unit-tested).
+
+    ``chosen`` is the cloud the ``cloud`` option names, or OS_CLOUD when ``from_env``; ``path`` the
+    clouds.yaml openstacksdk read (None: none) and ``names`` the clouds it defines. ``env_cloud`` is the
+    name of the cloud that the OS_* variables describe, ``own_auth`` whether the task gives its own
+    ``auth``: either way no cloud needs to be chosen.
+
+    openstacksdk takes the only cloud of a clouds.yaml without being told; with several and no choice,
+    it goes on without credentials, and the task would fail later on a missing ``auth_url``.
+    """
+    if path:
+        defined = 'clouds.yaml (%s) defines %s' % (path, ', '.join(names) if names else 'no cloud')
+    else:
+        defined = 'no clouds.yaml was read (%s)' % CLOUDS_YAML_PLACES
+    if chosen:
+        if chosen in names or chosen == env_cloud:
+            return ''
+        return 'Cloud %s%s was not found: %s.' % (chosen, ' (from OS_CLOUD)' if from_env else '', defined)
+    if env_cloud or own_auth or len(names) < 2:
+        return ''
+    return 'No cloud chosen: %s; set cloud: or OS_CLOUD.' % defined
+
+
+def _chosen_cloud(kwargs):
+    """The cloud the task names, else OS_CLOUD, and whether it came from OS_CLOUD."""
+    import os
+
+    if kwargs.get('cloud'):
+        return kwargs['cloud'], False
+    return os.environ.get('OS_CLOUD') or None, bool(os.environ.get('OS_CLOUD'))
+
+
+def _check_cloud_choice(config, kwargs):
+    """Fail before any request when ``config`` (openstacksdk's OpenStackConfig) cannot tell the cloud."""
+    clouds = config.cloud_config.get('clouds') or {}
+    env_cloud = config.envvar_key if config.envvar_key in clouds else None
+    names = [name for name in clouds if name != env_cloud] if config.config_filename else []
+    chosen, from_env = _chosen_cloud(kwargs)
+    problem = cloud_choice_problem(
+        chosen, from_env, config.config_filename, names, env_cloud=env_cloud, own_auth='auth' in kwargs
+    )
+    if problem:
+        raise ComputeError(problem)
+
+
 # Options of keystoneauth's generic ``password`` plugin that its ``v3password`` plugin does not take.
 GENERIC_ONLY_AUTH_KEYS = ('default_domain_id', 'default_domain_name')
 
@@ -150,13 +201,24 @@ def identity_v3_directly(config):
 
 def _cloud_region(kwargs):
     """openstacksdk's CloudRegion for ``kwargs``, resolved as ``openstack.connect`` resolves it."""
+    import yaml
     from openstack.config import loader
 
     class Config(loader.OpenStackConfig):
         def auth_config_hook(self, config):
             return identity_v3_directly(super(Config, self).auth_config_hook(config))
 
-    region = Config(app_name=APP_NAME).get_one(**kwargs)
+    try:
+        config = Config(app_name=APP_NAME)
+    except yaml.YAMLError:
+        # openstacksdk before 4.14 stops at a clouds.yaml that does not parse; later ones skip it and say
+        # the cloud is not found. Both end in the same message (connect adds which file and where).
+        chosen, from_env = _chosen_cloud(kwargs)
+        raise ComputeError(
+            cloud_choice_problem(chosen, from_env, None, []) or 'The cloud configuration cannot be read.'
+        )
+    _check_cloud_choice(config, kwargs)
+    region = config.get_one(**kwargs)
     cache = version_cache()
     if cache is not None and getattr(region, '_discovery_cache', None) is None:
         # The session openstacksdk makes for this region takes its discovery cache from here.

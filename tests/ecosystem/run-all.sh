@@ -2,15 +2,15 @@
 # Every ecosystem check, in order, one line each, then `N passed, M failed`; exits non-zero on a failure.
 #
 #   tests/ecosystem/run-all.sh              all checks
-#   tests/ecosystem/run-all.sh lint ee      only these (names: lint build-install ee adhoc awx)
+#   tests/ecosystem/run-all.sh lint ee      only these (names: lint build-install ee adhoc readme awx)
 #
-# adhoc and awx need the local cloud (tests/localcloud/localcloud up); NO_CLOUD=1 leaves them out.
+# adhoc, readme and awx need the local cloud (tests/localcloud/localcloud up); NO_CLOUD=1 leaves them out.
 # Logs: tests/output/ecosystem/<check>.log.
 set -euo pipefail
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 
-ALL=(lint build-install ee adhoc awx)
-CLOUD_CHECKS=' adhoc awx '
+ALL=(lint build-install ee adhoc readme awx)
+CLOUD_CHECKS=' adhoc readme awx '
 
 main() {
   local check started=$SECONDS passed=0 failed=0 skipped=0
