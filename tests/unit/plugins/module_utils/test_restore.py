@@ -131,8 +131,8 @@ def test_choose_backup_without_any():
     assert rs.choose_backup([backup('x', 1, status='queued')], 'newest') == (None, 'no active backup')
 
 
-def plan(servers, images=BACKUPS, **kwargs):
-    return rs.plan_restore(servers, images=images, **kwargs)
+def plan(servers, images=None, **kwargs):
+    return rs.plan_restore(servers, images=BACKUPS if images is None else images, **kwargs)
 
 
 def test_new_server_from_the_recorded_settings_with_overrides():
