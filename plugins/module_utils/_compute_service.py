@@ -79,18 +79,15 @@ def plan_service(service, enabled=None, reason=None):
 
 
 def run_compute_service(module):
-    from ansible_collections.stackops.compute.plugins.module_utils._sdk_services import (
-        list_services,
-        set_service_status,
-    )
-
     params = module.params
-    services = list_services(module.cloud, params['binary'])
+    services = module.cloud.list_compute_services(params['binary'])
     service = find_host_service(services, params['host'], params['binary'])
     plan = plan_service(service, params.get('enabled'), params.get('disabled_reason'))
     result = dict(service)
     if plan.changed and not module.check_mode:
-        updated = set_service_status(module.cloud, service, plan.action == 'enable', params.get('disabled_reason'))
+        updated = module.cloud.set_compute_service_status(
+            service, plan.action == 'enable', params.get('disabled_reason')
+        )
         result = updated or dict(service, **plan.after)
     elif plan.changed:
         result = dict(service, **plan.after)

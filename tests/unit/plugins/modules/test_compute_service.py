@@ -66,7 +66,7 @@ class FakeCompute(object):
 @pytest.fixture
 def compute(monkeypatch):
     fake = FakeCompute()
-    monkeypatch.setattr(_sdk, 'connect', lambda params: types.SimpleNamespace(conn=types.SimpleNamespace(compute=fake)))
+    monkeypatch.setattr(_sdk, 'connect', lambda params: _sdk.Cloud(types.SimpleNamespace(compute=fake)))
     return fake
 
 
