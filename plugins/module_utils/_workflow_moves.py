@@ -56,7 +56,7 @@ def _msg(result, doing: str) -> str:
     return ''
 
 
-def _answer(registered: dict, server_id: str, key: str = 'results'):
+def _answer(registered: dict, server_id: str, key: str = 'results', name: str = None):
     """A fleet task's answer for one server (its items are given by ID), or None when it was not sent.
 
     A task that failed before it got to its items has no answers: its message stands for each of them.
@@ -65,7 +65,9 @@ def _answer(registered: dict, server_id: str, key: str = 'results'):
     if not registered or registered.get('skipped'):
         return None
     for result in registered.get(key) or []:
-        if result.get('name') == server_id:
+        # server_action answers with the name as given (the ID); servers with the item's name (and the ID,
+        # unless the item failed).
+        if result.get('id') == server_id or result.get('name') in (server_id, name):
             return result
     if registered.get('failed') and not registered.get(key):
         return {'failed': True, 'msg': registered.get('msg') or 'no answer from the task'}
@@ -306,7 +308,9 @@ def rolling_outcomes(
         problem = next((m for m in (_msg(_answer(r, sid), doing) for r in acted or []) if m), '')
         if not problem and action == 'tasks' and not check:
             problem = _tasks_problem(tasks, sid)
-        marking = _msg(_answer(marked, sid, 'servers'), 'marking') if marked and not marked.get('skipped') else ''
+        marking = ''
+        if marked and not marked.get('skipped'):
+            marking = _msg(_answer(marked, sid, 'servers', decision.get('server')), 'marking')
         if problem:
             outcomes.append(dict(out, outcome='failed', result='failed', reason=problem))
         elif check:

@@ -219,7 +219,8 @@ def test_rolling_outcomes_stop_start_gate_and_marker():
         {'server_id': '2', 'ok': False, 'reason': 'port 80 closed'},
         {'server_id': '3', 'ok': True},
     ]
-    marked = {'failed': True, 'servers': [done('1'), failed('3', 'HTTP 409')]}
+    # servers answers with the item's name, and the server's ID unless the item failed.
+    marked = {'failed': True, 'servers': [done('web1', id='1'), failed('web3', 'HTTP 409')]}
     outs = mv.rolling_outcomes(batch, 'stop_start', acted=[stop, start], healthy=healthy, marked=marked)
     assert [(o['outcome'], o['result'], o['reason'] if 'reason' in o else '') for o in outs] == [
         ('done', 'restarted', ''),
