@@ -5,10 +5,11 @@
 
 Everything that talks to a cloud goes through ``Cloud``. It returns plain dicts (never SDK
 resources), and turns every SDK or keystoneauth exception into one ``ComputeError`` whose message a
-person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py`` and
-``_sdk_network.py``, on ``_sdk_base.py`` (the import of openstacksdk, its errors, plain dicts);
-``_sdk_inventory.py`` adds what the inventory plugin reads. Only these files import openstacksdk, and the rest
-of the collection imports the seam from here (the inventory plugin from ``_sdk_inventory.py``).
+person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py``,
+``_sdk_network.py`` and ``_sdk_services.py`` (Nova's host services), on ``_sdk_base.py`` (the import of
+openstacksdk, its errors, plain dicts); ``_sdk_inventory.py`` adds what the inventory plugin reads. Only these
+files import openstacksdk, and the rest of the collection imports the seam from here (the inventory plugin
+from ``_sdk_inventory.py``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,6 +38,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_compute impo
 )
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_image import ImageMixin, image_from_glance
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_network import NetworkMixin
+from ansible_collections.stackops.compute.plugins.module_utils._sdk_services import ServicesMixin
 from ansible_collections.stackops.compute.plugins.module_utils._version_cache import VersionCache, cache_path
 
 # What the rest of the collection uses of the seam: it imports these from here, never from the service files.
@@ -277,7 +279,7 @@ def connect(params):
     return Cloud(conn)
 
 
-class Cloud(ComputeMixin, ImageMixin, NetworkMixin):
+class Cloud(ComputeMixin, ImageMixin, NetworkMixin, ServicesMixin):
     """The one seam between the collection and openstacksdk: one mixin per service, and who the caller is."""
 
     def __init__(self, conn):
