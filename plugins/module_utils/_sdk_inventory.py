@@ -31,6 +31,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     to_plain,
     version_cache,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_view import mask_secrets
 
 __all__ = [
     'HAS_SDK',
@@ -283,9 +284,8 @@ class ServerShaper(object):
                     shaped[key] = value if key == attr else copy.deepcopy(value)
         for key in drop:
             shaped.pop(key, None)
-        # user data can hold secrets; Nova shows it to admins only anyway.
-        shaped.pop('user_data', None)
-        return shaped
+        # As the seam's server_to_dict: user data and the password can hold secrets, masked.
+        return mask_secrets(shaped)
 
     def _consume(self, raw):
         body = {}
