@@ -5,9 +5,10 @@
 
 Everything that talks to a cloud goes through ``Cloud``. It returns plain dicts (never SDK
 resources), and turns every SDK or keystoneauth exception into one ``ComputeError`` whose message a
-person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py`` and
-``_sdk_network.py``, on ``_sdk_base.py`` (the import of openstacksdk, its errors, plain dicts); only
-these files import openstacksdk, and the rest of the collection imports the seam from here.
+person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py``,
+``_sdk_network.py`` and ``_sdk_block_storage.py``, on ``_sdk_base.py`` (the import of openstacksdk, its
+errors, plain dicts); only these files import openstacksdk, and the rest of the collection imports the seam
+from here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +26,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     sdk_errors,
     to_plain,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._sdk_block_storage import BlockStorageMixin
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_compute import (
     VOLATILE_SERVER_FIELDS,
     ComputeMixin,
@@ -212,7 +214,7 @@ def connect(params):
     return Cloud(conn)
 
 
-class Cloud(ComputeMixin, ImageMixin, NetworkMixin):
+class Cloud(ComputeMixin, ImageMixin, NetworkMixin, BlockStorageMixin):
     """The one seam between the collection and openstacksdk: one mixin per service, and who the caller is."""
 
     def __init__(self, conn):
