@@ -20,6 +20,7 @@ EXTRA_KEYS = {
     'password': 'password',
     'security_groups': 'security_group_details',
     'topology': 'topology',
+    'volumes': 'volume_details',
 }
 
 # server_info shows what Nova says, progress and updated_at included. It drops the links, the SDK's own

@@ -24,6 +24,12 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_desired i
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_plan import plan_server
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server, server_view
+from ansible_collections.stackops.compute.plugins.module_utils._server_volumes import (
+    VOLUME_OPTIONS,
+    apply_attachments,
+    check_boot_options,
+    resolve_volumes,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._wait import BOOT_DELAY, boot_intervals
 
 NETWORK_KEYS = {
@@ -152,7 +158,7 @@ def resolve(cloud, params, current):
             resolved['flavor'] = {'id': flavor, 'name': flavor}
         else:
             found = cloud.find_flavor(flavor)
-            resolved['flavor'] = {'id': found['id'], 'name': found.get('name')}
+            resolved['flavor'] = {'id': found['id'], 'name': found.get('name'), 'disk': found.get('disk')}
     if params.get('networks') is not None:
         resolved['networks'] = resolve_networks(cloud, params['networks'], current)
     if params.get('server_group') and current is None:
@@ -163,6 +169,7 @@ def resolve(cloud, params, current):
     if params.get('auto_ip') and params.get('floating_ip_pool') and not _action_rules.addresses_of(current, 'floating'):
         # The pool is used after the other changes of the task: a wrong name must fail before them.
         resolved['floating_ip_network'] = cloud.find_network(params['floating_ip_pool'])['id']
+    resolved.update(resolve_volumes(cloud, params, current, (resolved.get('image') or {}).get('id')))
     return resolved
 
 
@@ -246,6 +253,7 @@ def _apply_status_and_lock(module, plan, server):
     server = _apply_floating_ips(module, plan, server)
     for action in plan.transitions:
         server = _apply_actions.run_action(module, server, action, {})
+    server = _apply_late_attachments(module, plan, server)
     if plan.lock:
         kind, reason = plan.lock
         args = {'locked_reason': reason} if kind == 'lock' and reason else {}
@@ -265,6 +273,8 @@ def apply_update(module, plan):
         server = _apply_actions.run_action(module, server, 'resize', {'flavor': plan.resize_flavor})
     if plan.confirm_resize:
         server = _apply_actions.run_action(module, server, 'confirm_resize', {})
+    if (plan.volumes_attach or plan.volumes_detach) and not plan.volumes_late:
+        server = apply_attachments(module, plan, server)
     if plan.update_attrs:
         cloud.update_server(server_id, plan.update_attrs)
     if plan.metadata_set:
@@ -289,6 +299,13 @@ def apply_update(module, plan):
         )
     server = cloud.get_server(server_id) or server
     return _apply_status_and_lock(module, plan, server)
+
+
+def _apply_late_attachments(module, plan, server):
+    """Attach and detach after the status transitions, when the status before refused it."""
+    if plan.volumes_late and (plan.volumes_attach or plan.volumes_detach):
+        return apply_attachments(module, plan, server)
+    return server
 
 
 def is_deleted(server):
@@ -329,6 +346,8 @@ def run_server(module):
         params = floating_ip_options(params)
     except ValueError as exc:
         raise ComputeError(str(exc))
+    if params.get('state') == 'present':
+        check_boot_options(params)
     cloud = module.cloud
     current = find_current(cloud, params)
     if params.get('state') == 'present':
@@ -373,7 +392,7 @@ SERVER_MUTUALLY_EXCLUSIVE = (('auto_ip', 'floating_ips'), ('floating_ip_pool', '
 
 def server_argument_spec():
     """The server module's own options (also what each item of the servers module takes)."""
-    return dict(
+    spec = dict(
         access_ipv4=dict(type='str'),
         access_ipv6=dict(type='str'),
         admin_password=dict(type='str', no_log=True),
@@ -412,3 +431,5 @@ def server_argument_spec():
         trusted_image_certificates=dict(type='list', elements='str'),
         user_data=dict(type='str', no_log=True, aliases=['userdata']),
     )
+    spec.update(VOLUME_OPTIONS)
+    return spec

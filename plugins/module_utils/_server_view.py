@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import attached_ids
+
 SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
@@ -85,6 +87,7 @@ def server_view(server):
         access_ipv6=server.get('access_ipv6') or '',
         is_locked=bool(server.get('is_locked')),
         locked_reason=server.get('locked_reason'),
+        volumes=sorted(attached_ids(server)),
     )
 
 
