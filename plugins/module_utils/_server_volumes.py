@@ -131,5 +131,8 @@ def apply_attachments(module, plan, server):
             for volume_id in plan.volumes_detach:
                 wait_detached(cloud, server, volume_id, timeout)
         except ComputeError as exc:
-            raise ComputeError('Server %s: %s' % (server.get('name') or server['id'], exc.msg), server_id=server['id'])
+            # Nova accepted the requests: the task changed the server, whatever the wait found.
+            raise ComputeError(
+                'Server %s: %s' % (server.get('name') or server['id'], exc.msg), server_id=server['id'], changed=True
+            )
     return cloud.get_server(server['id']) or server

@@ -385,15 +385,6 @@ def with_snapshot_states(refs, snapshots_by_id: dict) -> list:
     return out
 
 
-def snapshots_pending(states) -> list:
-    """The snapshots not yet available (still being made)."""
-    return [s for s in states if s.get('status') not in ('available',) + VOLUME_FAILED and s.get('status')]
-
-
-def snapshots_failed(states) -> list:
-    return [s for s in states if s.get('status') in VOLUME_FAILED]
-
-
 def plan_snapshot_deletes(image: dict, others, snapshots_by_id: dict) -> list:
     """What deleting ``image`` does to each Cinder snapshot it references (pure).
 
