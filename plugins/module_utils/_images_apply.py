@@ -190,13 +190,15 @@ def delete_snapshots(module, plan):
         if entry['action'] != 'delete':
             continue
         try:
-            delete_checked(
+            warning = delete_checked(
                 lambda entry=entry: cloud.delete_volume_snapshot(entry['id']),
                 lambda entry=entry: cloud.get_volume_snapshot(entry['id']),
                 'volume snapshot %s' % entry['id'],
                 is_ambiguous_failure,
                 gone=lambda found: 'is gone' if found is None or found.get('status') == 'deleting' else None,
             )
+            if warning:
+                module.warn(warning)
             cloud.wait_for_volume_snapshot(
                 entry['id'],
                 lambda found: found is None,

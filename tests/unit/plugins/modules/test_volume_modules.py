@@ -215,14 +215,18 @@ class Cloud(object):
         return [copy.deepcopy(v) for v in self.volumes.values()]
 
     def wait_for_volume(self, volume_id, done, failed=None, timeout=600, delay=0, describe=None):
+        return self._poll(lambda: self.get_volume(volume_id), done, failed, 'volume %s' % volume_id)
+
+    def _poll(self, read, done, failed, what):
+        """Three reads at most: the fake settles a change on the first read after it."""
         for _attempt in range(3):
-            volume = self.get_volume(volume_id)
-            if done(volume):
-                return volume
-            reason = failed(volume) if failed else None
+            found = read()
+            if done(found):
+                return found
+            reason = failed(found) if failed else None
             if reason:
                 raise _sdk.ComputeError(reason)
-        raise _sdk.ComputeError('Timed out waiting for volume %s' % volume_id)
+        raise _sdk.ComputeError('Timed out waiting for %s' % what)
 
     def get_volume_snapshot(self, snapshot_id):
         self.calls.append(('get_volume_snapshot', snapshot_id))
@@ -240,14 +244,7 @@ class Cloud(object):
         self.snapshots.pop(snapshot_id, None)
 
     def wait_for_volume_snapshot(self, snapshot_id, done, failed=None, timeout=600, delay=0):
-        for _attempt in range(3):
-            snapshot = self.get_volume_snapshot(snapshot_id)
-            if done(snapshot):
-                return snapshot
-            reason = failed(snapshot) if failed else None
-            if reason:
-                raise _sdk.ComputeError(reason)
-        raise _sdk.ComputeError('Timed out waiting for volume snapshot %s' % snapshot_id)
+        return self._poll(lambda: self.get_volume_snapshot(snapshot_id), done, failed, 'snapshot %s' % snapshot_id)
 
 
 @pytest.fixture
