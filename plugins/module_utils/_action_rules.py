@@ -32,7 +32,8 @@ CONSOLE_PROTOCOLS = {
 @dataclasses.dataclass(frozen=True)
 class Call(object):
     """One request of a plan. ``via``: proxy (conn.compute.<method>), resource (Server.<method>),
-    request (a raw action body at ``microversion``), or a Cloud helper: create_image, backup, topology."""
+    request (a raw action body at ``microversion``), or a Cloud helper: create_image, backup, topology, volume
+    (``method`` names Cloud.attach_volume or Cloud.detach_volume)."""
 
     via: str
     method: str

@@ -14,8 +14,8 @@ leads: ``unshelve`` on a server ACTIVE on a host (on the host or in the zone the
 nothing, like ``start`` on an ACTIVE server, and fails only from a status no unshelve leaves for ACTIVE.
 ``restore`` brings a soft-deleted server back; on a server that is not soft-deleted it fails with its
 status, like Nova does.
-Resize, migrations and network/security group actions are no-ops when what they would do already
-holds. Reboot, rebuild, create_image, backup, change_password, add_fixed_ip and
+Resize, migrations, network/security group and volume actions are no-ops when what they would do
+already holds. Reboot, rebuild, create_image, backup, change_password, add_fixed_ip and
 trigger_crash_dump always act.
 """
 
@@ -57,6 +57,13 @@ from ansible_collections.stackops.compute.plugins.module_utils._action_rules imp
     unshelve_kwargs,
     without_address,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import (
+    ATTACH_STATUSES,
+    attach_check,
+    attachment_predict,
+    detach_check,
+    volume_on_server,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +85,7 @@ class ActionSpec(object):
     result_key: str = None  # read-only actions: where their data goes in the result
     never_noop: bool = False
     lock_guarded: bool = True  # Nova refuses it on a locked server unless the caller is admin
-    wait: str = 'task'  # task | status | sync | addresses | gone | none
+    wait: str = 'task'  # task | status | sync | addresses | gone | volume | none
     instance_action: str = None  # os-instance-actions name read after the wait for a compute-side error
     admin: str = ''  # who may run it under Nova's default policy, when not every member
     hint: str = ''  # added to the "not allowed now" line
@@ -470,6 +477,34 @@ _SPECS = (
         to_kwargs=lambda a, f: {'address': a['address']},
         predict=lambda s, a, f: without_address(s, a['address']),
         summary='Disassociate a floating IP (it stays allocated).',
+    ),
+    ActionSpec(
+        'attach_volume',
+        'attach_volume',
+        via='volume',
+        allowed=ATTACH_STATUSES,
+        is_done=volume_on_server,
+        check=attach_check,
+        options=('device', 'volume'),
+        required=('volume',),
+        wait='volume',
+        to_kwargs=lambda a, f: {'volume_id': f['volume']['id'], 'device': a.get('device')},
+        predict=attachment_predict(True),
+        summary='Attach a volume (at O(device) when given); over once Cinder says it is in-use.',
+    ),
+    ActionSpec(
+        'detach_volume',
+        'detach_volume',
+        via='volume',
+        allowed=ATTACH_STATUSES,
+        is_done=lambda s, a, f: not volume_on_server(s, a, f),
+        check=detach_check,
+        options=('volume',),
+        required=('volume',),
+        wait='volume',
+        to_kwargs=lambda a, f: {'volume_id': f['volume']['id']},
+        predict=attachment_predict(False),
+        summary='Detach a volume (never the root disk); over once Cinder says it is no longer attached.',
     ),
     ActionSpec(
         'trigger_crash_dump',

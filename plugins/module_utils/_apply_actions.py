@@ -34,6 +34,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._action_table imp
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import describe_server_state
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server
+from ansible_collections.stackops.compute.plugins.module_utils._server_volumes import wait_attached, wait_detached
 from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY, CHANGE_STEP, intervals, poll
 
 
@@ -80,6 +81,8 @@ def read_facts(cloud, server, action, args):
     if action in ('add_floating_ip', 'remove_floating_ip'):
         facts['floating_ip'] = cloud.find_floating_ip(args['address'])
         facts['ports'] = [_short(p, 'id', 'fixed_ips') for p in cloud.list_ports(device_id=server['id'])]
+    if action in ('attach_volume', 'detach_volume'):
+        facts['volume'] = cloud.find_volume(args['volume'])
     if action == 'evacuate':
         facts['microversion'] = cloud.compute_max_microversion()
     if action == 'clear_password':
@@ -193,6 +196,8 @@ def send(cloud, server_id, call, action, label=None):
         )
     if call.via == 'topology':
         return cloud.get_server_topology(server_id)
+    if call.via == 'volume':
+        return getattr(cloud, call.method)(server_id, **call.kwargs)
     raise ComputeError('Internal error: unknown call kind %r for %s.' % (call.via, action))
 
 
@@ -265,6 +270,11 @@ def wait_for_plan(cloud, plan, timeout=600, known=None):
     """Poll the server until ``is_settled``; fail at once on ERROR (with Nova's fault) or disappearance."""
     server_id = plan.before['id']
     label = plan.before.get('name') or server_id
+    if ACTIONS[plan.action].wait == 'volume':
+        # Nova attaches and detaches on its own time; Cinder's volume says when it is over.
+        waits = {'attach_volume': wait_attached, 'detach_volume': wait_detached}
+        waits[plan.action](cloud, plan.before, plan.kwargs['volume_id'], timeout)
+        return cloud.get_server(server_id)
 
     def describe(server):
         return '%s of server %s not over: %s' % (plan.action, label, describe_server_state(server))

@@ -15,6 +15,14 @@ from ansible_collections.stackops.compute.plugins.module_utils._retention import
     is_protected,
     parse_time,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import (
+    attached_ids,
+    is_volume_backed,
+    plan_snapshot_deletes,
+    snapshot_changes,
+    snapshot_ids,
+    snapshot_refs,
+)
 
 # Labels: image properties this collection writes, so that it can later recognise its own images.
 LABEL_CREATED_BY = 'stackops_created_by'
@@ -140,6 +148,8 @@ def present_image(image):
     shown['image_type'] = image_property(image, 'image_type')
     shown['backup_type'] = image_property(image, 'backup_type')
     shown['is_protected'] = is_protected(image)
+    # The Cinder snapshots an image of a volume-backed server boots from ([] for other images).
+    shown['volume_snapshots'] = snapshot_refs(image)
     return shown
 
 
@@ -150,13 +160,20 @@ def image_view(image):
     shown = present_image(image)
     view = dict((k, shown.get(k)) for k in VIEW_FIELDS)
     view['properties'] = dict(
-        sorted((k, v) for k, v in (image.get('properties') or {}).items() if k not in ('image_type', 'backup_type'))
+        sorted(
+            (k, v)
+            for k, v in (image.get('properties') or {}).items()
+            if k not in ('image_type', 'backup_type', 'block_device_mapping')
+        )
     )
+    view['volume_snapshots'] = snapshot_ids(image)
     return view
 
 
 def is_made_from_server(image):
-    return bool(image_property(image, 'instance_uuid'))
+    """Nova's instance_uuid says so; an image of a volume-backed server made elsewhere lacks it (Nova writes
+    it only on images it uploads), but its mapping of Cinder snapshots says so too."""
+    return bool(image_property(image, 'instance_uuid')) or bool(snapshot_refs(image))
 
 
 # ---------------------------------------------------------------------------------------------- finding
@@ -291,6 +308,7 @@ class ImagePlan(object):
     update_properties: dict = None  # properties to set on an existing image
     nova_rotation: tuple = ()  # backups Nova is expected to delete after createBackup
     protect: bool = None  # Glance's protected flag to set (after a create or update, before a delete)
+    volume_snapshots: tuple = ()  # delete: what happens to each Cinder snapshot the image references
     warnings: tuple = ()
 
     @property
@@ -365,11 +383,13 @@ def rotation_diff(backups, victims, new, rotation=1):
     return before, after
 
 
-def plan_image(found, desired, server=None, project_id=None, backups=()):
+def plan_image(found, desired, server=None, project_id=None, backups=(), others=(), snapshots=None):
     """Decide what to do with the images ``found`` under the task's name (or ID).
 
     ``server`` is the server dict (needed to create), ``backups`` the existing backups of the same
-    backup_type of that server (to say what Nova's rotation will delete). Raises ValueError with one
+    backup_type of that server (to say what Nova's rotation will delete). To delete an image of a
+    volume-backed server, ``others`` are the other images the caller sees and ``snapshots`` what Cinder
+    says of each snapshot the image references ({ID: snapshot}; missing: gone). Raises ValueError with one
     line when the task cannot be done.
     """
     found = list(found or [])
@@ -381,13 +401,13 @@ def plan_image(found, desired, server=None, project_id=None, backups=()):
         )
     current = found[0] if found else None
     if desired.state == 'absent':
-        return _plan_delete(current, desired)
+        return _plan_delete(current, desired, others, snapshots or {})
     if current is not None:
         return _plan_existing(current, desired)
     return _plan_create(desired, server, project_id, backups)
 
 
-def _plan_delete(current, desired):
+def _plan_delete(current, desired, others=(), snapshots=None):
     if current is None:
         return ImagePlan(action='none')
     if not is_made_from_server(current):
@@ -405,8 +425,18 @@ def _plan_delete(current, desired):
             )
         protect = False
         changes.append('unprotect image %s (%s)' % (current.get('name'), current['id']))
+    # Its Cinder snapshots go first: when one cannot be deleted, the image stays and still names them.
+    volume_snapshots = plan_snapshot_deletes(current, others, snapshots or {})
+    changes.extend(snapshot_changes(volume_snapshots, current))
     changes.append('delete image %s (%s)' % (current.get('name'), current['id']))
-    return ImagePlan(action='delete', before=current, after=None, changes=tuple(changes), protect=protect)
+    return ImagePlan(
+        action='delete',
+        before=current,
+        after=None,
+        changes=tuple(changes),
+        protect=protect,
+        volume_snapshots=tuple(volume_snapshots),
+    )
 
 
 def _plan_existing(current, desired):
@@ -479,6 +509,21 @@ def _plan_create(desired, server, project_id, backups):
         '%s server %s into image %s'
         % ('back up' if kind == 'backup' else 'snapshot', server.get('name') or server['id'], desired.name)
     ]
+    if is_volume_backed(server):
+        if kind == 'backup':
+            raise ValueError(
+                'Nova does not back up server %s: it boots from a volume, and createBackup refuses such servers. '
+                'Leave out backup_type and rotation to make a snapshot (Nova keeps a Cinder snapshot of each of '
+                'its volumes), and rotate snapshots with the rotate role.' % (server.get('name') or server['id'])
+            )
+        # Nova writes neither on the image of a volume-backed server; they say where it comes from as
+        # they do for every other snapshot, so that finding and rotating images works the same.
+        metadata.update(instance_uuid=server['id'], image_type='snapshot')
+        count = len(attached_ids(server))
+        changes.append(
+            'Nova makes a Cinder snapshot of each of its %d volume%s, which the image references'
+            % (count, '' if count == 1 else 's')
+        )
     victims = ()
     if kind == 'backup':
         victims = nova_rotation_victims(backups, desired.rotation)

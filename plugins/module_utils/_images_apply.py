@@ -25,6 +25,11 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
 from ansible_collections.stackops.compute.plugins.module_utils._retention import image_property, parse_duration
 from ansible_collections.stackops.compute.plugins.module_utils._retry import create_once, delete_checked
 from ansible_collections.stackops.compute.plugins.module_utils._sdk import is_ambiguous_failure, is_uuid
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import (
+    VOLUME_FAILED,
+    snapshot_refs,
+    with_snapshot_states,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._wait import CHANGE_DELAY
 
 # Glance statuses on the way to active: an existing image in one of them is waited for.
@@ -83,13 +88,64 @@ def find_current(cloud, params, server):
     return find_images(cloud, Criteria(server_id=server['id'], name=params['name']))
 
 
+def read_snapshots(cloud, image):
+    """What deleting ``image`` needs to know of its Cinder snapshots: every other image the caller sees (one
+    listing, only for an image that references snapshots) and each snapshot as Cinder has it."""
+    refs = snapshot_refs(image)
+    if not refs:
+        return (), {}
+    others = [i for i in cloud.list_images() if i.get('id') != image['id']]
+    found = {}
+    for ref in refs:
+        snapshot = cloud.get_volume_snapshot(ref['id'])
+        if snapshot is not None:
+            found[ref['id']] = snapshot
+    return others, found
+
+
+def snapshot_states(cloud, images):
+    """Each image's ``volume_snapshots`` with Cinder's status: one listing of snapshots for all the images,
+    none when no image references any."""
+    if not any(snapshot_refs(i) for i in images):
+        return images
+    snapshots = dict((s['id'], s) for s in cloud.list_volume_snapshots())
+    for image in images:
+        image['volume_snapshots'] = with_snapshot_states(snapshot_refs(image), snapshots)
+    return images
+
+
 # ---------------------------------------------------------------------------------------------- apply
 
 
 def _settle(module, image):
-    if image is None or not module.params['wait'] or image.get('status') not in PENDING_STATUSES:
+    if image is None or not module.params['wait']:
         return image
-    return module.cloud.wait_for_image(image['id'], timeout=module.params['timeout'])
+    if image.get('status') in PENDING_STATUSES:
+        image = module.cloud.wait_for_image(image['id'], timeout=module.params['timeout'])
+    wait_for_snapshots(module.cloud, image, module.params['timeout'])
+    return image
+
+
+def wait_for_snapshots(cloud, image, timeout):
+    """Until every Cinder snapshot the image references is available (Nova answers while they are made);
+    one that ends in error fails the task, naming it."""
+    for ref in snapshot_refs(image):
+
+        def failed(snapshot, ref=ref):
+            if snapshot is None:
+                return 'Volume snapshot %s of image %s disappeared while it was being made.' % (ref['id'], image['id'])
+            if snapshot.get('status') in VOLUME_FAILED:
+                return 'Volume snapshot %s of image %s (%s) ended %s.' % (
+                    ref['id'],
+                    image.get('name'),
+                    image['id'],
+                    snapshot['status'],
+                )
+            return None
+
+        cloud.wait_for_volume_snapshot(
+            ref['id'], lambda snapshot: (snapshot or {}).get('status') == 'available', failed, timeout=timeout
+        )
 
 
 def apply_create(module, plan, server, desired):
@@ -116,12 +172,58 @@ def apply_create(module, plan, server, desired):
     if module.params['wait']:
         # Nova answers before the hypervisor has uploaded anything: the first read waits as a change's does.
         image = cloud.wait_for_image(image_id, timeout=module.params['timeout'], delay=CHANGE_DELAY)
+        wait_for_snapshots(cloud, image, module.params['timeout'])
     else:
         image = cloud.get_image(image_id) or dict(plan.after, id=image_id, status='queued')
     if plan.protect:
         # Nova's requests take no protected flag: Glance's is set once the image exists.
         image = cloud.update_image(image_id, is_protected=True)
     return image
+
+
+def delete_snapshots(module, plan):
+    """Delete the Cinder snapshots the plan gives up, each until Cinder no longer has it. One that cannot be
+    deleted stops the task before the image goes, so the image still names what is left."""
+    cloud = module.cloud
+    image = plan.before
+    done = []
+    for entry in plan.volume_snapshots:
+        if entry['action'] != 'delete':
+            continue
+        try:
+            warning = delete_checked(
+                lambda entry=entry: cloud.delete_volume_snapshot(entry['id']),
+                lambda entry=entry: cloud.get_volume_snapshot(entry['id']),
+                'volume snapshot %s' % entry['id'],
+                is_ambiguous_failure,
+                gone=lambda found: 'is gone' if found is None or found.get('status') == 'deleting' else None,
+            )
+            if warning:
+                module.warn(warning)
+            cloud.wait_for_volume_snapshot(
+                entry['id'],
+                lambda found: found is None,
+                lambda found: (
+                    'it went to %s' % found['status'] if found and found.get('status') in VOLUME_FAILED else None
+                ),
+                timeout=module.params['timeout'],
+            )
+        except ComputeError as exc:
+            raise ComputeError(
+                'Could not delete volume snapshot %s of image %s (%s): %s Image %s was kept, so that it still names '
+                'its snapshots%s.'
+                % (
+                    entry['id'],
+                    image.get('name'),
+                    image['id'],
+                    exc.msg if exc.msg.endswith('.') else exc.msg + '.',
+                    image['id'],
+                    '; deleted before: %s' % ', '.join(done) if done else '',
+                ),
+                changed=bool(done),
+                volume_snapshots=list(plan.volume_snapshots),
+            )
+        done.append(entry['id'])
 
 
 def apply_delete(module, image):
@@ -152,6 +254,7 @@ def apply_plan(module, plan, server, desired):
     if plan.action == 'delete':
         if plan.protect is False:
             cloud.update_image(plan.before['id'], is_protected=False)
+        delete_snapshots(module, plan)
         apply_delete(module, plan.before)
         return None
     return _settle(module, plan.before)
@@ -176,6 +279,9 @@ def run_server_image(module):
     if params.get('server'):
         server = find_server(cloud, params['server'], required=desired.state == 'present')
     found = find_current(cloud, params, server)
+    others, snapshots = (), {}
+    if desired.state == 'absent' and len(found) == 1:
+        others, snapshots = read_snapshots(cloud, found[0])
     backups = ()
     if desired.state == 'present' and not found and desired.backup_type:
         backups = find_images(
@@ -183,7 +289,9 @@ def run_server_image(module):
         )
     project_id = cloud.current_project_id() if desired.state == 'present' and not found else None
     try:
-        plan = plan_image(found, desired, server=server, project_id=project_id, backups=backups)
+        plan = plan_image(
+            found, desired, server=server, project_id=project_id, backups=backups, others=others, snapshots=snapshots
+        )
     except ValueError as exc:
         raise ComputeError(str(exc))
     for warning in plan.warnings:
@@ -198,6 +306,11 @@ def run_server_image(module):
     if desired.state == 'present':
         data['image'] = present_image(image)
         data['id'] = (image or {}).get('id')
+        if image is not None and image.get('id'):
+            snapshot_states(cloud, [data['image']])
+        data['volume_snapshots'] = list(data['image']['volume_snapshots'] if data['image'] else [])
+    else:
+        data['volume_snapshots'] = list(plan.volume_snapshots)
     diff = dict(
         before=image_view(plan.before) or {}, after=image_view(image if desired.state == 'present' else None) or {}
     )
@@ -220,5 +333,5 @@ def run_server_image_info(module):
         criteria = criteria_from(params, server_id, now, parse_duration)
     except ValueError as exc:
         raise ComputeError(str(exc))
-    images = [present_image(i) for i in find_images(cloud, criteria)]
+    images = snapshot_states(cloud, [present_image(i) for i in find_images(cloud, criteria)])
     return module.result(False, images=images, project_id=cloud.current_project_id())

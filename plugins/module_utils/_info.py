@@ -20,6 +20,7 @@ EXTRA_KEYS = {
     'password': 'password',
     'security_groups': 'security_group_details',
     'topology': 'topology',
+    'volumes': 'volume_details',
 }
 
 # server_info shows what Nova says, progress, updated_at and links included, as openstack.cloud's does. It

@@ -18,6 +18,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     server_query_names,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import present_server
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import attached_ids, volume_details
 
 try:
     import jmespath
@@ -121,6 +122,16 @@ def add_security_group_details(cloud, servers):
         server['security_group_details'] = found.get(server['id'], [])
 
 
+def add_volume_details(cloud, servers, all_projects=False):
+    """The attached volumes of every server from one listing of volumes, whatever the number of servers (none
+    when no server has a volume)."""
+    volumes = {}
+    if any(attached_ids(s) for s in servers):
+        volumes = dict((v['id'], v) for v in cloud.list_volumes(all_projects=all_projects))
+    for server in servers:
+        server['volume_details'] = volume_details(server, volumes)
+
+
 def _console_output(cloud, server_id, params):
     kwargs = {}
     if params.get('console_output_length'):
@@ -147,6 +158,8 @@ def add_extras(module, servers):
     extras = set(module.params.get('extras') or ())
     if 'security_groups' in extras and servers:
         add_security_group_details(module.cloud, servers)
+    if 'volumes' in extras and servers:
+        add_volume_details(module.cloud, servers, module.params.get('all_projects'))
     for extra, read in PER_SERVER_EXTRAS:
         if extra not in extras:
             continue

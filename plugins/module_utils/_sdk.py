@@ -6,10 +6,10 @@
 Everything that talks to a cloud goes through ``Cloud``. It returns plain dicts (never SDK
 resources), and turns every SDK or keystoneauth exception into one ``ComputeError`` whose message a
 person can act on. Its calls live by service in ``_sdk_compute.py``, ``_sdk_image.py``,
-``_sdk_network.py`` and ``_sdk_services.py`` (Nova's host services), on ``_sdk_base.py`` (the import of
-openstacksdk, its errors, plain dicts); ``_sdk_inventory.py`` adds what the inventory plugin reads. Only these
-files import openstacksdk, and the rest of the collection imports the seam from here (the inventory plugin
-from ``_sdk_inventory.py``).
+``_sdk_network.py``, ``_sdk_block_storage.py`` and ``_sdk_services.py`` (Nova's host services), on
+``_sdk_base.py`` (the import of openstacksdk, its errors, plain dicts); ``_sdk_inventory.py`` adds what the
+inventory plugin reads. Only these files import openstacksdk, and the rest of the collection imports the seam
+from here (the inventory plugin from ``_sdk_inventory.py``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,6 +27,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk_base import 
     sdk_errors,
     to_plain,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._sdk_block_storage import BlockStorageMixin
 from ansible_collections.stackops.compute.plugins.module_utils._sdk_compute import (
     DROPPED_SERVER_FIELDS,
     ComputeMixin,
@@ -279,7 +280,7 @@ def connect(params):
     return Cloud(conn)
 
 
-class Cloud(ComputeMixin, ImageMixin, NetworkMixin, ServicesMixin):
+class Cloud(ComputeMixin, ImageMixin, NetworkMixin, BlockStorageMixin, ServicesMixin):
     """The one seam between the collection and openstacksdk: one mixin per service, and who the caller is."""
 
     def __init__(self, conn):

@@ -5,8 +5,8 @@
 
 The one import of openstacksdk (guarded: a missing SDK gives ``HAS_SDK = False``), its exceptions turned
 into one ``ComputeError`` a person can act on, and SDK resources turned into plain dicts. The service
-files (``_sdk_compute.py``, ``_sdk_image.py``, ``_sdk_network.py``) build on it; ``_sdk.py`` puts them
-together in ``Cloud``.
+files (``_sdk_compute.py``, ``_sdk_image.py``, ``_sdk_network.py``, ``_sdk_block_storage.py``) build on
+it; ``_sdk.py`` puts them together in ``Cloud``.
 """
 
 from __future__ import absolute_import, division, print_function

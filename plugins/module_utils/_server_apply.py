@@ -34,6 +34,12 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_view impo
     present_server,
     server_view,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._server_volumes import (
+    VOLUME_OPTIONS,
+    apply_attachments,
+    check_boot_options,
+    resolve_volumes,
+)
 from ansible_collections.stackops.compute.plugins.module_utils._wait import (
     BOOT_DELAY,
     CHANGE_STEP,
@@ -168,7 +174,7 @@ def resolve(cloud, params, current):
             resolved['flavor'] = {'id': flavor, 'name': flavor}
         else:
             found = cloud.find_flavor(flavor)
-            resolved['flavor'] = {'id': found['id'], 'name': found.get('name')}
+            resolved['flavor'] = {'id': found['id'], 'name': found.get('name'), 'disk': found.get('disk')}
     if params.get('networks') is not None:
         resolved['networks'] = resolve_networks(cloud, params['networks'], current)
     if params.get('server_group') and current is None:
@@ -182,6 +188,7 @@ def resolve(cloud, params, current):
         cloud.find_availability_zone(zone)
     if params.get('auto_ip') and not _action_rules.addresses_of(current, 'floating'):
         resolved.update(resolve_floating_ip_pool(cloud, params))
+    resolved.update(resolve_volumes(cloud, params, current, (resolved.get('image') or {}).get('id')))
     return resolved
 
 
@@ -342,6 +349,7 @@ def _apply_status_and_lock(module, plan, server):
     server = _apply_floating_ips(module, plan, server)
     for action in plan.transitions:
         server = _apply_actions.run_action(module, server, action, {})
+    server = _apply_late_attachments(module, plan, server)
     if plan.lock:
         kind, reason = plan.lock
         args = {'locked_reason': reason} if kind == 'lock' and reason else {}
@@ -361,6 +369,8 @@ def apply_update(module, plan):
         server = _apply_actions.run_action(module, server, 'resize', {'flavor': plan.resize_flavor})
     if plan.confirm_resize:
         server = _apply_actions.run_action(module, server, 'confirm_resize', {})
+    if (plan.volumes_attach or plan.volumes_detach) and not plan.volumes_late:
+        server = apply_attachments(module, plan, server)
     if plan.update_attrs:
         cloud.update_server(server_id, plan.update_attrs)
     if plan.metadata_set:
@@ -385,6 +395,13 @@ def apply_update(module, plan):
         )
     server = cloud.get_server(server_id) or server
     return _apply_status_and_lock(module, plan, server)
+
+
+def _apply_late_attachments(module, plan, server):
+    """Attach and detach after the status transitions, when the status before refused it."""
+    if plan.volumes_late and (plan.volumes_attach or plan.volumes_detach):
+        return apply_attachments(module, plan, server)
+    return server
 
 
 def is_deleted(server):
@@ -467,6 +484,8 @@ def run_server(module):
         params = floating_ip_options(params)
     except ValueError as exc:
         raise ComputeError(str(exc))
+    if params.get('state') == 'present':
+        check_boot_options(params)
     cloud = module.cloud
     current = find_current(cloud, params)
     if params.get('state') == 'present':
@@ -518,7 +537,7 @@ SERVER_MUTUALLY_EXCLUSIVE = (('auto_ip', 'floating_ips'), ('floating_ip_pool', '
 
 def server_argument_spec():
     """The server module's own options (also what each item of the servers module takes)."""
-    return dict(
+    spec = dict(
         access_ipv4=dict(type='str'),
         access_ipv6=dict(type='str'),
         admin_password=dict(type='str', no_log=True),
@@ -558,3 +577,5 @@ def server_argument_spec():
         trusted_image_certificates=dict(type='list', elements='str'),
         user_data=dict(type='str', no_log=True, aliases=['userdata']),
     )
+    spec.update(VOLUME_OPTIONS)
+    return spec

@@ -10,6 +10,8 @@ __metaclass__ = type
 import base64
 import dataclasses
 
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import root_on_volume
+
 STATUSES = ('active', 'shutoff', 'paused', 'suspended', 'shelved', 'shelved_offloaded')
 
 # Options Nova only takes at boot and never shows again (or shows only to admins): they are used
@@ -59,6 +61,9 @@ class Desired(object):
     floating_ip_network: str = None  # that network's ID, looked up in the read step
     reuse_ips: bool = False  # take a free floating IP of the project before allocating one
     free_floating_ips: tuple = ()  # with reuse_ips: the project's free ones on the pool, read in the read step
+    volumes: tuple = None  # resolved: the volumes (Cinder's dicts) that must be attached
+    purge_volumes: bool = False
+    volume_attachments: tuple = None  # Nova's record of an existing server's attachments (devices), for purge
     create_only: dict = dataclasses.field(default_factory=dict)
 
 
@@ -106,6 +111,11 @@ def desired_from_params(params, resolved):
     create_only = dict((k, params.get(k)) for k in CREATE_ONLY if params.get(k) is not None)
     if params.get('server_group') is not None and resolved.get('server_group'):
         create_only['server_group'] = resolved['server_group']
+    if resolved.get('block_device_mapping'):
+        # openstack.cloud's boot options and volumes, as Nova's mapping (see _server_volumes).
+        create_only['block_device_mapping'] = resolved['block_device_mapping']
+    if resolved.get('boot_volume'):
+        create_only['boot_volume'] = resolved['boot_volume']
     locked = params.get('locked')
     if locked is None and params.get('locked_reason') is not None:
         locked = True
@@ -139,6 +149,9 @@ def desired_from_params(params, resolved):
         reuse_ips=bool(params.get('reuse_ips')),
         free_floating_ips=tuple(resolved.get('free_floating_ips') or ()),
         delete_floating_ips=bool(params.get('delete_floating_ips')),
+        volumes=tuple(resolved['volumes']) if resolved.get('volumes') is not None else None,
+        purge_volumes=bool(params.get('purge_volumes')),
+        volume_attachments=tuple(resolved['volume_attachments']) if resolved.get('volume_attachments') else None,
         create_only=create_only,
     )
 
@@ -174,7 +187,8 @@ def encode_user_data(user_data):
 def create_attrs(desired):
     """The openstacksdk create_server attributes for Desired."""
     attrs = dict(name=desired.name, flavor_id=desired.flavor['id'])
-    if desired.image:
+    # A root disk on a volume comes from the mapping: Nova then takes no image reference besides.
+    if desired.image and not root_on_volume(desired.create_only.get('block_device_mapping')):
         attrs['image_id'] = desired.image['id']
     for key in ('key_name', 'availability_zone', 'description', 'hostname', 'access_ipv4', 'access_ipv6'):
         if getattr(desired, key) is not None:
@@ -218,7 +232,15 @@ def create_attrs(desired):
 def predicted_new_server(desired):
     """What a server made from Desired will look like (check mode has no real one to show)."""
     status = (desired.status or 'active').upper()
-    image = {'id': desired.image['id']} if desired.image else ''
+    mapping = desired.create_only.get('block_device_mapping')
+    # Nova shows no image for a server whose root disk is a volume (openstacksdk: an empty dict).
+    image = {'id': desired.image['id']} if desired.image and not root_on_volume(mapping) else {}
+    # The volumes the mapping names are attached at boot; a root volume Nova makes has no ID before it exists.
+    volumes = [
+        {'id': e['uuid'], 'delete_on_termination': bool(e.get('delete_on_termination'))}
+        for e in mapping or ()
+        if e.get('source_type') == 'volume' and e.get('uuid')
+    ]
     return dict(
         id=None,
         name=desired.name,
@@ -239,4 +261,5 @@ def predicted_new_server(desired):
         access_ipv6=desired.access_ipv6 or '',
         is_locked=bool(desired.locked),
         locked_reason=desired.locked_reason if desired.locked else None,
+        attached_volumes=volumes,
     )

@@ -20,6 +20,14 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_view impo
     known_secrets,
     name_to_set,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import (
+    ATTACH_STATUSES,
+    attach_error,
+    plan_attachments,
+    volume_label,
+    with_attachments,
+    zero_disk_error,
+)
 
 # Fields the server's PUT /servers/{id} can change, as SDK attribute names.
 UPDATABLE = ('name', 'description', 'hostname', 'access_ipv4', 'access_ipv6')
@@ -50,6 +58,9 @@ class Plan(object):
     floating_ip_network: str = None  # the ID of floating_ip_pool, when the read step looked it up
     reuse_candidates: tuple = ()  # with allocate_ip and reuse_ips: the free floating IPs to try first, in order
     release_ips: tuple = ()  # floating IPs to release after a delete
+    volumes_attach: tuple = ()  # volumes (Cinder's dicts) to attach
+    volumes_detach: tuple = ()  # IDs of volumes to detach
+    volumes_late: bool = False  # attach and detach after the status transitions (the server's status refuses it now)
     differences: tuple = ()  # what differs but is not changed in place (warned)
 
     @property
@@ -78,7 +89,16 @@ def _plan_create(desired, transition_for):
     if desired.flavor is None:
         raise ValueError('flavor is required to create server %r.' % desired.name)
     if desired.image is None and not desired.create_only.get('block_device_mapping'):
-        raise ValueError('image (or block_device_mapping) is required to create server %r.' % desired.name)
+        raise ValueError(
+            'image (or boot_volume, or block_device_mapping) is required to create server %r.' % desired.name
+        )
+    zero_disk = zero_disk_error(desired.flavor, desired.image, desired.create_only.get('block_device_mapping'))
+    if zero_disk:
+        raise ValueError(zero_disk)
+    for volume in (desired.create_only.get('boot_volume'),) + tuple(desired.volumes or ()):
+        refusal = attach_error(volume, None) if volume else None
+        if refusal:
+            raise ValueError(refusal)
     attrs = create_attrs(desired)
     after = predicted_new_server(desired)
     # Nova returns a password with the create, one of its own when the task gives none (unless the cloud
@@ -265,6 +285,13 @@ def _plan_update(current, desired, transition_for):
                 'networks: the server is not on %s; attach an interface or recreate the server' % ', '.join(missing)
             )
 
+    # Volumes: attach what the task lists, detach the others only with purge_volumes.
+    volumes_attach, volumes_detach, volumes_late = _plan_volumes(current, desired)
+    if volumes_attach or volumes_detach:
+        after.update(with_attachments(after, volumes_attach, volumes_detach))
+        changes.extend('attach volume %s' % volume_label(v) for v in volumes_attach)
+        changes.extend('detach volume %s' % v for v in volumes_detach)
+
     # Floating IPs: associate what the task lists, allocate one for auto_ip when there is none.
     floating_add, allocate = plan_floating_ips(current, desired)
     candidates = reuse_order(desired.free_floating_ips, current.get('id')) if allocate and desired.reuse_ips else ()
@@ -306,6 +333,8 @@ def _plan_update(current, desired, transition_for):
         or transitions
         or floating_add
         or allocate
+        or volumes_attach
+        or volumes_detach
     )
     if desired.locked is True:
         reason_differs = desired.locked_reason is not None and desired.locked_reason != current.get('locked_reason')
@@ -359,5 +388,29 @@ def _plan_update(current, desired, transition_for):
         floating_ip_pool=desired.floating_ip_pool if allocate else None,
         floating_ip_network=desired.floating_ip_network if allocate else None,
         reuse_candidates=candidates,
+        volumes_attach=volumes_attach,
+        volumes_detach=volumes_detach,
+        volumes_late=volumes_late,
         differences=tuple(differences),
     )
+
+
+def _plan_volumes(current, desired):
+    """(attach, detach, late): the volume changes, done after the status transitions when the server's
+    status refuses them now but the status the task asks for allows them."""
+    if desired.volumes is None:
+        return (), (), False
+    attach, detach, error = plan_attachments(
+        current, desired.volumes, desired.purge_volumes, desired.volume_attachments
+    )
+    late = False
+    if error and current.get('status') not in ATTACH_STATUSES and desired.status:
+        target = desired.status.upper()
+        if target in ATTACH_STATUSES:
+            attach, detach, error = plan_attachments(
+                dict(current, status=target), desired.volumes, desired.purge_volumes, desired.volume_attachments
+            )
+            late = True
+    if error:
+        raise ValueError(error)
+    return attach, detach, late

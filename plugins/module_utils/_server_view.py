@@ -10,6 +10,8 @@ __metaclass__ = type
 import ipaddress
 from typing import Optional
 
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import attached_ids
+
 SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Server fields that hold secrets. openstack.cloud's results have them, so ours have the keys; never the values.
 SECRET_SERVER_FIELDS = ('admin_password', 'user_data')
@@ -127,6 +129,7 @@ def server_view(server):
         access_ipv6=server.get('access_ipv6') or '',
         is_locked=bool(server.get('is_locked')),
         locked_reason=server.get('locked_reason'),
+        volumes=sorted(attached_ids(server)),
     )
 
 

@@ -22,6 +22,9 @@ from ansible_collections.stackops.compute.plugins.module_utils._workflow import 
 
 # Glance statuses of an image still on its way.
 PENDING_STATUSES = ('queued', 'saving', 'importing', 'uploading')
+# Cinder statuses of the snapshots the image of a volume-backed server references: on their way, and failed.
+SNAPSHOT_PENDING_STATUSES = ('creating',)
+SNAPSHOT_FAILED_STATUSES = ('error', 'error_deleting')
 RUN_LABEL = 'stackops_run'
 
 
@@ -79,6 +82,7 @@ def plan_backup(
             'server_id': server.get('id'),
             'image': '' if reason else image,
             'image_id': '',
+            'volume_snapshots': [],
             '_status': status,
         }
         if reason:
@@ -101,11 +105,16 @@ def backup_outcomes(batch: list, requests: dict, images: dict, check: bool = Fal
     for decision, asked in zip(batch, item_results(len(batch), requests, 'images'), strict=True):
         asked = asked or {'failed': True, 'msg': 'not sent'}
         image_id = asked.get('id') or ''
-        status = (listed.get(image_id) or {}).get('status', 'gone')
+        image = listed.get(image_id) or {}
+        status = image.get('status', 'gone')
+        # The image of a volume-backed server is active at once; its Cinder snapshots are made meanwhile.
+        snapshots = image.get('volume_snapshots') or []
         if asked.get('failed'):
             problem = str(asked.get('msg') or 'unknown error')
-        elif check or status == 'active':
+        elif check:
             problem = ''
+        elif status == 'active':
+            problem = _snapshot_problem(image_id, snapshots, timeout)
         elif status in PENDING_STATUSES:
             problem = 'image %s still %s after %s s' % (image_id, status, timeout)
         elif status == 'gone':
@@ -120,16 +129,40 @@ def backup_outcomes(batch: list, requests: dict, images: dict, check: bool = Fal
             result, outcome = 'backed up', 'done'
         else:
             result, outcome = 'already backed up', 'skipped'
-        outcomes.append(
-            {
-                'server_id': decision.get('server_id'),
-                'image_id': image_id,
-                'outcome': outcome,
-                'result': result,
-                'reason': problem,
-            }
-        )
+        outcome = {
+            'server_id': decision.get('server_id'),
+            'image_id': image_id,
+            'volume_snapshots': [v.get('id') for v in snapshots],
+            'outcome': outcome,
+            'result': result,
+            'reason': problem,
+        }
+        if snapshots:
+            outcome['detail'] = '%s with Cinder snapshots %s' % (
+                decision.get('detail'),
+                ', '.join(outcome['volume_snapshots']),
+            )
+        outcomes.append(outcome)
     return outcomes
+
+
+def _snapshot_problem(image_id: str, snapshots: list, timeout) -> str:
+    """What is wrong with the Cinder snapshots of an active image, or ''."""
+    failed = [v for v in snapshots if v.get('status') in SNAPSHOT_FAILED_STATUSES]
+    if failed:
+        return 'image %s: Cinder snapshot %s ended %s' % (
+            image_id,
+            ', '.join(str(v.get('id')) for v in failed),
+            ', '.join(sorted(set(str(v.get('status')) for v in failed))),
+        )
+    pending = [v for v in snapshots if v.get('status') in SNAPSHOT_PENDING_STATUSES]
+    if pending:
+        return 'image %s: Cinder snapshot %s still creating after %s s' % (
+            image_id,
+            ', '.join(str(v.get('id')) for v in pending),
+            timeout,
+        )
+    return ''
 
 
 def pending_ids(requests: dict) -> list:
@@ -165,15 +198,24 @@ def _names(images: list) -> str:
 def rotate_outcomes(decisions: list, deletes: dict = None, check: bool = False) -> list:
     """Per server: what was deleted (or would be), and the deletes that failed, with Glance's or Nova's error."""
     failures = {}
+    # The Cinder snapshots that went (or would go) with the deleted images of volume-backed servers.
+    snapshots = {}
     for result in (deletes or {}).get('results') or []:
-        if result.get('failed') and isinstance(result.get('item'), list) and len(result['item']) == 2:
-            server, image = result['item']
+        if not (isinstance(result.get('item'), list) and len(result['item']) == 2):
+            continue
+        server, image = result['item']
+        if result.get('failed'):
             failures.setdefault(server.get('server_id'), []).append(
                 {'id': image.get('id'), 'name': image.get('name'), 'error': result.get('msg') or 'unknown error'}
+            )
+        else:
+            snapshots.setdefault(server.get('server_id'), []).extend(
+                v.get('id') for v in result.get('volume_snapshots') or [] if v.get('action') == 'delete'
             )
     outcomes = []
     for decision in decisions or []:
         failed = failures.get(decision.get('server_id'), [])
+        gone_snapshots = snapshots.get(decision.get('server_id'), [])
         failed_ids = [f['id'] for f in failed]
         deleted = [i for i in decision.get('_delete') or [] if i.get('id') not in failed_ids]
         detail = 'kept %d (%s); %s %d (%s)' % (
@@ -183,6 +225,8 @@ def rotate_outcomes(decisions: list, deletes: dict = None, check: bool = False) 
             len(deleted),
             _names(deleted),
         )
+        if gone_snapshots:
+            detail += ' with %d Cinder snapshot(s) %s' % (len(gone_snapshots), ', '.join(gone_snapshots))
         if failed:
             outcome, result = 'failed', 'failed'
             reason = 'could not delete %s' % '; '.join('%s: %s' % (f['name'], f['error']) for f in failed)
@@ -194,6 +238,7 @@ def rotate_outcomes(decisions: list, deletes: dict = None, check: bool = False) 
             {
                 'server_id': decision.get('server_id'),
                 'deleted': deleted,
+                'volume_snapshots': gone_snapshots,
                 'failed': failed,
                 'check_mode': bool(check),
                 'outcome': outcome,

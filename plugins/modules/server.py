@@ -24,6 +24,11 @@ description:
     lists it in RV(differences).
   - The desired O(status) and O(locked) are reached with the same actions as
     M(stackops.compute.server_action).
+  - A server can boot from a Cinder volume - a new one made from O(image) (O(boot_from_volume)), an existing
+    one (O(boot_volume)), or any block device mapping (O(block_device_mapping)). O(volumes) lists volumes that
+    must be attached to it; those it has and the task does not list are detached only with
+    O(purge_volumes=true). See
+    R(Volume-backed servers,ansible_collections.stackops.compute.docsite.volume_backed_servers).
   - Check mode returns the predicted server and sends no request that changes anything. With C(--diff)
     the module returns the server before and after, with managed fields normalized.
 extends_documentation_fragment:
@@ -69,10 +74,27 @@ options:
   block_device_mapping:
     description:
       - Block device mapping (Nova's C(block_device_mapping_v2)) as a list of dictionaries with Nova's keys
-        (C(boot_index), C(uuid), C(source_type), C(destination_type), C(volume_size),
+        (C(boot_index), C(uuid), C(source_type), C(destination_type), C(volume_size), C(volume_type),
         C(delete_on_termination), ...). Used at creation only. Booting from a volume needs Cinder.
+      - It says everything openstack.cloud's O(boot_from_volume), O(boot_volume), O(volume_size) and
+        O(terminate_volume) say, and more (a volume type, a device name, a second disk); it cannot be combined
+        with them. O(volumes) given too are added to it.
     type: list
     elements: dict
+  boot_from_volume:
+    description:
+      - Boot from a new volume of O(volume_size) GB that Nova makes from O(image) - openstack.cloud's option,
+        the same as a O(block_device_mapping) of one entry with C(boot_index=0), C(source_type=image),
+        C(destination_type=volume). Used at creation only.
+      - O(terminate_volume) says whether the volume is deleted with the server (by default it is kept).
+    type: bool
+  boot_volume:
+    description:
+      - Name or ID of an existing, bootable volume to boot from - openstack.cloud's option, the same as a
+        O(block_device_mapping) of one entry with C(boot_index=0), C(source_type=volume),
+        C(destination_type=volume). Not combined with O(image). Used at creation only.
+    type: str
+    aliases: [root_volume]
   config_drive:
     description:
       - Whether to attach a config drive. Used at creation only.
@@ -103,6 +125,9 @@ options:
     description:
       - Flavor name or ID. Needed to create a server.
       - On an existing server a different flavor resizes it; see O(confirm_resize).
+      - Nova boots a flavor with a 0 GB disk from a volume only (its default policy refuses an image): with
+        O(image) and no volume to boot from, the task fails before anything is made and says how to boot from a
+        volume.
     type: str
   floating_ip_pool:
     description:
@@ -199,6 +224,12 @@ options:
       - Remove tags that O(tags) does not list.
     type: bool
     default: false
+  purge_volumes:
+    description:
+      - Detach the volumes that O(volumes) does not list. The root disk of a server booted from a volume is never
+        detached (Nova refuses it).
+    type: bool
+    default: false
   rebuild_on_image_change:
     description:
       - Rebuild the server when O(image) differs from the image it runs. A rebuild replaces its root disk.
@@ -252,6 +283,13 @@ options:
       - Tags (needs compute microversion 2.26). Added to the server's tags; see O(purge_tags).
     type: list
     elements: str
+  terminate_volume:
+    description:
+      - With O(boot_from_volume) or O(boot_volume), whether Nova deletes the root volume with the server
+        (C(delete_on_termination)). Left out, the volume is kept. Used at creation only.
+      - Cinder keeps a volume that has snapshots - for example while an image of the server (see
+        M(stackops.compute.server_image)) references one - even with V(true).
+    type: bool
   trusted_image_certificates:
     description:
       - IDs of certificates trusted to verify the image's signature. Used at creation only.
@@ -262,17 +300,28 @@ options:
       - User data for cloud-init, as plain text; the module encodes it. Used at creation only, never shown.
     type: str
     aliases: [userdata]
+  volume_size:
+    description:
+      - With O(boot_from_volume), the size in GB of the new root volume. At least V(1).
+    type: int
+  volumes:
+    description:
+      - Volumes (names or IDs) that must be attached to the server. A new server gets them at boot, in its
+        block device mapping; an existing one gets those it lacks attached, and the task returns once Cinder says
+        they are C(in-use). Volumes it has that are not listed are left alone; see O(purge_volumes).
+      - A listed volume attached to another server (and not multi-attach), or not C(available), fails the task
+        before any change.
+      - openstack.cloud attaches these at creation only; here they are compared on every run.
+    type: list
+    elements: str
 notes:
   - Options used at creation only (O(admin_password), O(block_device_mapping), O(config_drive),
     O(disk_config), O(scheduler_hints), O(server_group), O(trusted_image_certificates), O(user_data)) are not
     compared with an existing server, because Nova does not show them back (or shows them to admins only).
   - A server in C(ERROR), C(SHELVED), C(SHELVED_OFFLOADED), C(RESIZE), C(VERIFY_RESIZE) or C(RESCUE) is
     reported as it is; the module acts on it only for what the task asks.
-  - openstack.cloud's C(boot_from_volume), C(boot_volume) (C(root_volume)), C(volume_size) and
-    C(terminate_volume) are not accepted. Together they describe one block device, and the four of them
-    cannot say all that Nova takes (a volume type, a device name, a second disk); O(block_device_mapping)
-    says it in Nova's own words - see the examples. C(volumes) (volumes to attach) is not accepted either -
-    attach volumes with openstack.cloud's C(server_volume).
+  - Check mode cannot know the ID of a root volume Nova has yet to make (O(boot_from_volume)): the predicted
+    server lists only the volumes that exist already.
 seealso:
   - module: stackops.compute.server_action
   - module: stackops.compute.server_info
@@ -322,6 +371,17 @@ EXAMPLES = r'''
   stackops.compute.server:
     cloud: mycloud
     name: db1
+    image: ubuntu-24.04
+    flavor: m1.small
+    networks: [private]
+    boot_from_volume: true
+    volume_size: 20
+    terminate_volume: true
+
+- name: The same in Nova's words, with a volume type
+  stackops.compute.server:
+    cloud: mycloud
+    name: db1
     flavor: m1.small
     networks: [private]
     block_device_mapping:
@@ -330,7 +390,15 @@ EXAMPLES = r'''
         source_type: image
         destination_type: volume
         volume_size: 20
+        volume_type: ssd
         delete_on_termination: true
+
+- name: Two data volumes attached, and no other (the root disk stays)
+  stackops.compute.server:
+    cloud: mycloud
+    name: db1
+    volumes: [db1-data, db1-logs]
+    purge_volumes: true
 
 - name: A floating IP from the pool "public", the openstack.cloud way
   stackops.compute.server:
@@ -379,6 +447,7 @@ server:
     updated_at: '2026-01-31T12:00:05Z'
     admin_password: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
     user_data: null
+    attached_volumes: [{id: 53fff5e3-073d-4dd6-878d-cafd5bc8bbaf, delete_on_termination: false}]
   contains:
     admin_password:
       description: V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when the server has an administrator password as far as
@@ -407,7 +476,11 @@ changes:
   returned: always
   type: list
   elements: str
-  sample: [set metadata role, add tags web, stop (to reach SHUTOFF)]
+  sample:
+    - set metadata role
+    - add tags web
+    - attach volume data1 (53fff5e3-073d-4dd6-878d-cafd5bc8bbaf)
+    - stop (to reach SHUTOFF)
 differences:
   description: What differs from the task but cannot change in place, with what to do about it.
   returned: always
@@ -425,7 +498,9 @@ unpredictable:
   elements: str
   sample: [availability_zone, compute_host, created_at, host_id, id, launched_at]
 diff:
-  description: The server before and after, managed fields only, with C(--diff).
+  description:
+    - The server before and after, managed fields only, with C(--diff). C(volumes) lists the IDs of the
+      attached volumes, sorted.
   returned: when diff mode is on
   type: dict
 '''

@@ -27,8 +27,8 @@ description:
     does (with O(host) or O(availability_zone), only where the server is there). V(restore) brings a
     soft-deleted server back, so on a server that is not soft-deleted it fails like Nova does. V(resize),
     V(migrate), V(live_migrate), V(evacuate) (with O(host)), V(reset_state), V(clear_password), the
-    security group, floating IP and V(remove_fixed_ip) actions do nothing when what they would do already
-    holds.
+    security group, floating IP, volume and V(remove_fixed_ip) actions do nothing when what they would do
+    already holds.
   - V(reboot), V(rebuild), V(create_image), V(backup), V(change_password), V(add_fixed_ip) and
     V(trigger_crash_dump) can never be no-ops - each run does it again and reports a change. So do
     V(migrate), V(live_migrate) and V(evacuate) without O(host).
@@ -59,7 +59,8 @@ attributes:
   idempotent:
     support: partial
     details:
-      - State, move, network and security group actions are no-ops when the server already is where they lead.
+      - State, move, network, security group and volume actions are no-ops when the server already is where
+        they lead.
       - V(reboot), V(rebuild), V(create_image), V(backup), V(change_password), V(add_fixed_ip),
         V(trigger_crash_dump), and moves without O(host), act on every run.
 options:
@@ -116,6 +117,14 @@ options:
         Never a no-op. V(remove_fixed_ip) [any] - O(address).
       - V(add_floating_ip) [any] - O(address) (allocated to the project) and optionally O(fixed_address).
         V(remove_floating_ip) [any] - O(address); the floating IP stays allocated.
+      - V(attach_volume) [ACTIVE, PAUSED, SHUTOFF, VERIFY_RESIZE, SOFT_DELETED, SHELVED, SHELVED_OFFLOADED] -
+        O(volume) and optionally O(device); needs Cinder. It returns once Cinder says the volume is C(in-use)
+        (C(reserved) for a SHELVED_OFFLOADED server, which Nova attaches when it is unshelved). A no-op when the
+        volume is attached to the server; it fails first when the volume is attached to another server (and is
+        not multi-attach) or is not C(available).
+      - V(detach_volume) [the same statuses] - O(volume); returns once Cinder no longer shows it attached. A
+        no-op when it is not attached. Nova does not detach the root disk of a server booted from a volume;
+        the module says so before sending anything.
       - V(trigger_crash_dump) [ACTIVE, PAUSED, RESCUE, VERIFY_RESIZE, ERROR] - Nova reports no progress for
         it, so the module returns once Nova accepted it. Never a no-op.
       - V(get_console_output) [any, read-only] - O(length); RV(console_output).
@@ -127,12 +136,12 @@ options:
         server unless the caller is an admin; the module says so before sending anything.
     type: str
     required: true
-    choices: [add_fixed_ip, add_floating_ip, add_security_group, backup, change_password, clear_password,
-              confirm_resize, create_image, evacuate, fetch_security_groups, fetch_topology, force_delete,
-              get_console_output, get_console_url, get_password, live_migrate, lock, migrate, pause, reboot,
-              reboot_hard, reboot_soft, rebuild, remove_fixed_ip, remove_floating_ip, remove_security_group,
-              rescue, reset_state, resize, restore, resume, revert_resize, shelve, shelve_offload, start, stop,
-              suspend, trigger_crash_dump, unlock, unpause, unrescue, unshelve]
+    choices: [add_fixed_ip, add_floating_ip, add_security_group, attach_volume, backup, change_password,
+              clear_password, confirm_resize, create_image, detach_volume, evacuate, fetch_security_groups,
+              fetch_topology, force_delete, get_console_output, get_console_url, get_password, live_migrate, lock,
+              migrate, pause, reboot, reboot_hard, reboot_soft, rebuild, remove_fixed_ip, remove_floating_ip,
+              remove_security_group, rescue, reset_state, resize, restore, resume, revert_resize, shelve,
+              shelve_offload, start, stop, suspend, trigger_crash_dump, unlock, unpause, unrescue, unshelve]
   address:
     description:
       - V(remove_fixed_ip) - the fixed address to remove.
@@ -172,6 +181,11 @@ options:
   description:
     description:
       - V(rebuild) - the description to set on the rebuilt server.
+    type: str
+  device:
+    description:
+      - V(attach_volume) - the device name to ask Nova for, such as V(/dev/vdb). Left out, the hypervisor
+        chooses (most ignore a name given anyway, and the guest may see another).
     type: str
   fixed_address:
     description:
@@ -277,6 +291,10 @@ options:
   user_data:
     description:
       - V(rebuild) - new user data (plain text or base64). Never logged or returned.
+    type: str
+  volume:
+    description:
+      - V(attach_volume), V(detach_volume) - the volume, by name or ID.
     type: str
 notes:
   - Options that do not belong to the chosen O(action) are refused with one line, never ignored.
@@ -586,6 +604,7 @@ def main():
                 type='str', choices=['novnc', 'xvpvnc', 'spice-html5', 'spice-direct', 'rdp-html5', 'serial', 'webmks']
             ),
             description=dict(type='str'),
+            device=dict(type='str'),
             fixed_address=dict(type='str'),
             flavor=dict(type='str'),
             force=dict(type='bool'),
@@ -607,6 +626,7 @@ def main():
             servers=dict(type='list', elements='str'),
             state=dict(type='str', choices=['active', 'error']),
             user_data=dict(type='str', no_log=True),
+            volume=dict(type='str'),
         ),
         waits=True,
         required_if=required_if(),

@@ -21,6 +21,12 @@ description:
   - With O(state=absent) it deletes one image made from a server, found by O(id) or by O(server) and
     O(name). It refuses images that were not made from a server, images made from another server than
     O(server), and protected images unless O(protected=false) asks to unprotect them first.
+  - A server booted from a volume is imaged by Nova as a Cinder snapshot of each of its volumes, which the
+    new image (of 0 bytes) references in its block device mapping. The module waits until the image and these
+    snapshots are available, and deleting such an image first deletes the snapshots that no other image
+    references (never a volume), each until Cinder no longer has it; when one cannot be deleted, the image is
+    kept and the task fails naming the snapshot. RV(volume_snapshots) lists them, in check mode too. See
+    R(Volume-backed servers,ansible_collections.stackops.compute.docsite.volume_backed_servers).
   - Check mode returns the predicted image (its RV(id) is null) and sends no request that changes anything.
     With C(--diff) the module returns the image before and after.
 extends_documentation_fragment:
@@ -47,7 +53,8 @@ options:
         delete. To choose what is kept with rules of your own, make snapshots and use the
         R(retention filter,ansible_collections.stackops.compute.retention_filter) or the
         R(rotate role,ansible_collections.stackops.compute.rotate_role) instead.
-      - Nova does not back up volume-backed servers; make a snapshot of them instead.
+      - Nova does not back up servers booted from a volume: for them the task fails before any request; make
+        a snapshot instead (leave out O(backup_type) and O(rotation)).
     type: str
   id:
     description:
@@ -180,6 +187,13 @@ image:
     properties:
       description: Custom properties, labels included.
       type: dict
+    volume_snapshots:
+      description:
+        - The Cinder snapshots the image boots from (an image of a volume-backed server), each with C(id),
+          C(device_name), C(boot_index) and C(volume_size) as Nova wrote them, and C(status), C(volume_id),
+          C(size) and C(name) as Cinder has them. Empty for other images.
+      type: list
+      elements: dict
   sample:
     id: 6f1e4a0c-50f3-4e67-9b0e-0d5c9d3c6a7e
     name: web1-before-upgrade
@@ -214,9 +228,31 @@ nova_rotation:
   returned: always
   type: list
   elements: str
+volume_snapshots:
+  description:
+    - The Cinder snapshots the image references (an image of a volume-backed server; empty for others), as in
+      RV(image.volume_snapshots).
+    - With O(state=absent), also what deleting the image does to each - C(action) V(delete) (only this image
+      references it), V(keep) (another image references it too; C(reason) names it) or V(gone) (Cinder no longer
+      has it) - in check mode as in a real run.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 5c5ba67f-c21d-48fd-b23b-15fec53638dd
+      volume_id: 53fff5e3-073d-4dd6-878d-cafd5bc8bbaf
+      status: available
+      size: 20
+      device_name: /dev/vda
+      boot_index: 0
+      volume_size: 20
+      name: snapshot for web1-before-upgrade
+      action: delete
+      reason: only image web1-before-upgrade (6f1e4a0c-50f3-4e67-9b0e-0d5c9d3c6a7e) references it
 diff:
   description:
-    - The image before and after (ID, name, status, type, server, owner, protection, properties), with C(--diff).
+    - The image before and after (ID, name, status, type, server, owner, protection, properties, the IDs of its
+      Cinder snapshots), with C(--diff).
   returned: when diff mode is on
   type: dict
 '''

@@ -13,6 +13,9 @@ short_description: List the images made from OpenStack servers - snapshots and b
 version_added: 1.0.0
 description:
   - Lists images that Nova made from servers (they carry Nova's C(instance_uuid) property), newest first.
+    An image of a server booted from a volume references Cinder snapshots (RV(images[].volume_snapshots)); Nova
+    writes no C(instance_uuid) on it, so one made elsewhere is listed only when O(server) is left out, while
+    those M(stackops.compute.server_image) and the backup role make carry it and are listed like any other.
   - Narrow the list by server, image type, backup type, name, properties (labels) and age. Glance applies
     every filter itself, so only matching images travel; the module checks them all again before it
     returns them.
@@ -124,6 +127,15 @@ images:
     properties:
       description: Custom properties, labels included.
       type: dict
+    volume_snapshots:
+      description:
+        - The Cinder snapshots an image of a volume-backed server boots from, each with C(id), C(device_name),
+          C(boot_index), C(volume_size) as Nova wrote them and C(status), C(volume_id), C(size), C(name) as Cinder
+          has them (V(null) for a snapshot Cinder does not have). Empty for other images.
+        - Read with one listing of the project's snapshots for all the images, only when an image references
+          snapshots.
+      type: list
+      elements: dict
   sample:
     - id: 6f1e4a0c-50f3-4e67-9b0e-0d5c9d3c6a7e
       name: web1-nightly-20261127T010000Z

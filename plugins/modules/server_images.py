@@ -139,6 +139,13 @@ images:
       type: list
       elements: str
       returned: when the item did not fail
+    volume_snapshots:
+      description:
+        - The Cinder snapshots of an image of a volume-backed server, and with C(state=absent) what deleting
+          the image does to each, as M(stackops.compute.server_image) returns them.
+      type: list
+      elements: dict
+      returned: when the item did not fail, and with C(state=absent) also when it failed deleting a snapshot
     diff:
       description: The image before and after.
       type: dict

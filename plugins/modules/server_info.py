@@ -56,11 +56,14 @@ options:
         RV(servers[].security_group_details). Two requests for up to 40 servers.
       - V(password) - the encrypted administrator password the guest posted to the metadata service, in
         RV(servers[].password). One request per server. Decrypt it with the private key of the keypair.
+      - V(volumes) - the volumes attached to the server with their names, sizes and devices, in
+        RV(servers[].volume_details). One listing of the project's volumes (every project's with
+        O(all_projects)) for all the servers, however many; needs Cinder.
       - When an extra cannot be read for one server (for example the console of a shelved server), its value
         is V(null) and the module warns; the other servers are unaffected.
     type: list
     elements: str
-    choices: [console_output, password, security_groups, topology]
+    choices: [console_output, password, security_groups, topology, volumes]
     default: []
   filters:
     description:
@@ -483,6 +486,21 @@ servers:
     vm_state:
       description: The server's VM state, like C(active), C(stopped).
       type: str
+    volume_details:
+      description:
+        - The volumes attached to the server, in the order Nova lists them, each with C(id), C(name), C(size)
+          (GB), C(status), C(device) (as Cinder records the attachment), C(volume_type), C(is_bootable),
+          C(is_multiattach) and C(delete_on_termination) (whether Nova deletes it with the server).
+        - A volume this user cannot see in Cinder (another project's) has only its C(id) and
+          C(delete_on_termination); the rest is V(null).
+      returned: when asked for in O(extras)
+      type: list
+      elements: dict
+      sample:
+        - {id: 597ffa29-ef2e-4bfc-9753-a2db5ac7fe9f, name: null, size: 20, status: in-use, device: /dev/vda,
+           volume_type: ssd, is_bootable: true, is_multiattach: false, delete_on_termination: true}
+        - {id: 53fff5e3-073d-4dd6-878d-cafd5bc8bbaf, name: data1, size: 100, status: in-use, device: /dev/vdb,
+           volume_type: ssd, is_bootable: false, is_multiattach: false, delete_on_termination: false}
     volumes:
       description: Same as RV(servers[].attached_volumes) (openstacksdk's second name for it).
       type: list
@@ -510,7 +528,7 @@ def main():
                 type='list',
                 elements='str',
                 default=[],
-                choices=['console_output', 'password', 'security_groups', 'topology'],
+                choices=['console_output', 'password', 'security_groups', 'topology', 'volumes'],
             ),
             filters=dict(type='dict'),
             flavor=dict(type='str'),

@@ -83,6 +83,13 @@ SCENARIOS = [
     Scenario('stop10', 'mutate', MUTATORS, 'stop', 'stop 10 servers', 'active', 'shutoff'),
     Scenario('start10', 'mutate', MUTATORS, 'start', 'start 10 servers', 'shutoff', 'active'),
     Scenario('delete10', 'mutate', MUTATORS, 'delete', 'delete 10 servers', 'active', 'none'),
+    Scenario(
+        'bootvol10',
+        'volume',
+        MUTATORS,
+        'bootvol',
+        'create 10 servers, each booting from a new 1 GB volume made from the image (deleted with it), wait on',
+    ),
     Scenario('list', 'pop', ('ours', 'theirs', 'floor'), 'list', 'list every server of a project of N'),
     Scenario('act50', 'pop', ('fleet', 'theirs', 'floor'), 'stop', 'stop 50 servers (a project of 50)'),
     Scenario(
@@ -251,6 +258,7 @@ class Cloud:
             for role in ('member', 'reader'):
                 identity.assign_project_role_to_user(project, self.user, identity.find_role(role))
             self.admin.set_compute_quotas(project.id, instances=-1, cores=-1, ram=-1)
+            self.admin.set_volume_quotas(project.id, volumes=-1, gigabytes=-1, snapshots=-1)
         with open(os.environ['OS_CLIENT_CONFIG_FILE']) as handle:
             local = yaml.safe_load(handle)['clouds']
         base = local['local']
@@ -355,6 +363,7 @@ def remove_projects(admin, projects, user):
             time.sleep(2)
         for image in admin.image.images(owner=project.id):
             admin.image.delete_image(image, ignore_missing=True)
+        delete_volumes(admin, project)
         for port in admin.network.ports(project_id=project.id):
             admin.network.delete_port(port, ignore_missing=True)
         for group in admin.network.security_groups(project_id=project.id):
@@ -365,6 +374,21 @@ def remove_projects(admin, projects, user):
         admin.identity.delete_project(project, ignore_missing=True)
     if user is not None:
         admin.identity.delete_user(user, ignore_missing=True)
+
+
+def delete_volumes(admin, project):
+    """Delete what is left of a project's volumes (Nova deletes those of boot from volume with their server,
+    on its own time)."""
+    volumes = list(admin.block_storage.volumes(all_projects=True, project_id=project.id))
+    deadline = time.monotonic() + 300
+    while volumes and time.monotonic() < deadline:
+        for volume in volumes:
+            if volume.status in ('available', 'error'):
+                admin.block_storage.delete_volume(volume, ignore_missing=True)
+        time.sleep(2)
+        volumes = list(admin.block_storage.volumes(all_projects=True, project_id=project.id))
+    if volumes:
+        say('volumes of %s are still there; left as they are' % project.name)
 
 
 def sweep_stale(admin):
@@ -661,7 +685,7 @@ def run(args):
         roles = [c for c in clients if c in MUTATORS]
         want = set(BY_NAME[s].phase for s in scenarios)
         project_roles = (
-            (roles if 'mutate' in want else [])
+            (roles if 'mutate' in want or 'volume' in want else [])
             + (['pop'] if 'pop' in want else [])
             + (['one'] if 'one' in want else [])
             + (['inv'] if 'inv' in want else [])
@@ -749,6 +773,27 @@ def measure(report, cloud, runner, scenarios, clients, rounds, sizes, fleet_ok, 
         for client in state:
             if client in cloud.projects:
                 cloud.ensure(client, MUTATE_NAMES, state[client], 'none')
+
+    # Each client in its own project: boot 10 servers from new volumes; deleted (untimed) after each round.
+    if wanted('bootvol10'):
+        scenario = BY_NAME['bootvol10']
+        samples = dict((c, []) for c in clients_of(scenario))
+        for rnd in range(1, rounds + 1):
+            for client in samples:
+                cloud.ensure(client, MUTATE_NAMES, None, 'none')
+                delete_volumes(cloud.admin, cloud.projects[client])
+                samples[client].append(
+                    runner.run(
+                        scenario,
+                        client,
+                        rnd,
+                        client,
+                        dict(names=MUTATE_NAMES, floor='bootvol', floor_args=MUTATE_NAMES),
+                    )
+                )
+                cloud.ensure(client, MUTATE_NAMES, None, 'none')
+        for client, got in samples.items():
+            record(scenario, client, got)
 
     # One project, filled to each size in turn: listing, and at 50 servers acting on all and backups.
     pop = [BY_NAME[n] for n in ('list', 'act50', 'backup20', 'info200') if wanted(n)]

@@ -55,8 +55,9 @@ def all_in(status, count):
     return lambda servers: len(servers) == count and all(s.status == status and not s.task_state for s in servers)
 
 
-def create(conn, names, network='private', metadata=None):
-    """Create the servers of ``names`` that are missing, then wait until all are ACTIVE."""
+def create(conn, names, network='private', metadata=None, volume_size=None):
+    """Create the servers of ``names`` that are missing, then wait until all are ACTIVE. With ``volume_size``
+    each boots from a new volume of that size made from the image, deleted with the server."""
     have = set(s.name for s in listing(conn, names))
     missing = [n for n in names if n not in have]
     if missing:
@@ -65,10 +66,12 @@ def create(conn, names, network='private', metadata=None):
         nets = 'none'
         if network != 'none':
             nets = [{'uuid': conn.network.find_network(network, ignore_missing=False).id}]
+        boot = dict(image_id=image.id)
+        if volume_size:
+            root = dict(boot_index=0, uuid=image.id, source_type='image', destination_type='volume')
+            boot = dict(block_device_mapping=[dict(root, volume_size=volume_size, delete_on_termination=True)])
         for name in missing:
-            conn.compute.create_server(
-                name=name, flavor_id=flavor.id, image_id=image.id, networks=nets, metadata=metadata or {}
-            )
+            conn.compute.create_server(name=name, flavor_id=flavor.id, networks=nets, metadata=metadata or {}, **boot)
     wait_for(conn, names, all_in('ACTIVE', len(names)), 'creating')
     return len(missing)
 
@@ -138,6 +141,8 @@ def main(argv):
     conn = connect(cloud)
     if scenario in ('create', 'rerun'):
         changed = create(conn, args)
+    elif scenario == 'bootvol':
+        changed = create(conn, args, volume_size=1)
     elif scenario in ('stop', 'start'):
         changed = act(conn, args, scenario)
     elif scenario == 'delete':

@@ -88,6 +88,18 @@ SETUP = {
         {'address': '203.0.113.5'},
         {'floating_ip': {'floating_ip_address': '203.0.113.5', 'port_id': None}, 'ports': [{'id': 'port-1'}]},
     ),
+    'attach_volume': ({'volume': 'data1'}, {'volume': {'id': 'v-1', 'name': 'data1', 'status': 'available'}}),
+    'detach_volume': (
+        {'volume': 'data1'},
+        {
+            'volume': {
+                'id': 'v-1',
+                'name': 'data1',
+                'status': 'in-use',
+                'attachments': [{'server_id': SID, 'device': '/dev/vdb'}],
+            }
+        },
+    ),
 }
 
 # Each action x each status: '.' not allowed now (fails, sends nothing), 'A' acts, '=' already done (no-op).
@@ -128,6 +140,8 @@ MATRIX = {
     'add_floating_ip': '   A      A       A      A         A       A         A      A      A     A',
     'remove_floating_ip': '=      =       =      =         =       =         =      =      =     =',
     'trigger_crash_dump': 'A      .       A      .         .       .         A      A      A     .',
+    'attach_volume': '     A      A       A      .         A       A         .      A      .     A',
+    'detach_volume': '     A      A       A      .         A       A         .      A      .     A',
 }
 CASES = [
     (action, status, mark)
@@ -667,6 +681,13 @@ REQUESTS = [
         [('request', 'removeFloatingIp', {'address': '203.0.113.5'}, '2.43')],
     ),
     ('trigger_crash_dump', {}, {}, [('proxy', 'trigger_server_crash_dump', {}, None)]),
+    (
+        'attach_volume',
+        {'volume': 'data1', 'device': '/dev/vdc'},
+        SETUP['attach_volume'][1],
+        [('volume', 'attach_volume', {'volume_id': 'v-1', 'device': '/dev/vdc'}, None)],
+    ),
+    ('detach_volume', *SETUP['detach_volume'], [('volume', 'detach_volume', {'volume_id': 'v-1'}, None)]),
     ('get_console_output', {'length': 5}, {}, [('proxy', 'get_server_console_output', {'length': 5}, None)]),
     ('get_console_output', {}, {}, [('proxy', 'get_server_console_output', {}, None)]),
     (

@@ -281,6 +281,7 @@ def test_image_view_is_stable():
         'properties',
         'status',
         'visibility',
+        'volume_snapshots',
     ]
     assert view['properties'] == {'stackops_created_by': 'stackops.compute', 'stackops_server': 's1'}
     assert image_view(None) is None

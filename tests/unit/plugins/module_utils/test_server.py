@@ -184,7 +184,7 @@ def test_create_attrs(params, resolved, expected):
     'want, message',
     [
         (Desired(name='web1', image=IMAGE), 'flavor is required'),
-        (Desired(name='web1', flavor=TINY), 'image (or block_device_mapping) is required'),
+        (Desired(name='web1', flavor=TINY), 'image (or boot_volume, or block_device_mapping) is required'),
     ],
 )
 def test_create_needs(want, message):

@@ -25,7 +25,14 @@ READ_METHODS = {
     'get_server_console_output',
     'create_server_remote_console',
 }
-WRITE_NAMES = {'server_resource_call', 'server_action_request', 'create_server_image', 'create_server_backup'}
+WRITE_NAMES = {
+    'server_resource_call',
+    'server_action_request',
+    'create_server_image',
+    'create_server_backup',
+    'attach_volume',
+    'detach_volume',
+}
 
 # What the fake compute does for each proxy method: (status while busy, task_state, status at the end).
 EFFECTS = {
@@ -184,6 +191,24 @@ class FakeCloud(object):
         self.calls.append(('create_server_backup', name, backup_type, rotation, metadata))
         return 'img-new'
 
+    # volumes: 'data1' is available, 'attached' is attached to the server at /dev/vdb
+    def find_volume(self, ref):
+        self.calls.append(('find_volume', ref))
+        if ref == 'attached':
+            return {
+                'id': 'v-att',
+                'name': ref,
+                'status': 'in-use',
+                'attachments': [{'server_id': SID, 'device': '/dev/vdb'}],
+            }
+        return {'id': 'v-' + ref, 'name': ref, 'status': 'available', 'attachments': []}
+
+    def attach_volume(self, server_id, volume_id, device=None):
+        self.calls.append(('attach_volume', volume_id, device))
+
+    def detach_volume(self, server_id, volume_id):
+        self.calls.append(('detach_volume', volume_id))
+
     def writes(self):
         out = []
         for call in self.calls:
@@ -245,6 +270,8 @@ CHECK_MODE_CASES = [
     ('remove_fixed_ip', {'address': '192.0.2.10'}, {}),
     ('add_floating_ip', {'address': '203.0.113.5'}, {}),
     ('trigger_crash_dump', {}, {}),
+    ('attach_volume', {'volume': 'data1'}, {}),
+    ('detach_volume', {'volume': 'attached'}, {'attached_volumes': [{'id': 'v-att'}]}),
 ]
 
 
