@@ -334,6 +334,9 @@ TRUSTED_CERTS = Items(Text(1, None), low=1, high=nova.TRUSTED_CERTS_MAX_ITEMS, u
 STATUSES = Items(OneOf(nova.SERVER_STATUSES, "Nova's statuses"))
 POLICY = Text(pattern=re.compile(r'[A-Za-z0-9._-]+'), words='a word of letters, digits, . _ and - only')
 
+VOLUME_SIZE = Number(1, unit='GB', why='the size of the new root volume')
+DEVICE = Text(1, nova.NAME_MAX, lines=False)
+
 CONNECTION = dict(api_timeout=API_TIMEOUT)
 WAITS = dict(timeout=TIMEOUT)
 
@@ -344,6 +347,7 @@ SERVER = dict(
     access_ipv6=Address(6),
     admin_password=ADMIN_PASSWORD,
     availability_zone=NAME,
+    boot_volume=REF,
     description=DESCRIPTION,
     flavor=REF,
     floating_ips=Items(Address()),
@@ -359,6 +363,8 @@ SERVER = dict(
     tags=TAGS,
     trusted_image_certificates=TRUSTED_CERTS,
     user_data=USER_DATA,
+    volume_size=VOLUME_SIZE,
+    volumes=REFS,
 )
 
 SERVER_IMAGE = dict(
@@ -383,6 +389,7 @@ TABLE = dict(
         backup_type=BACKUP_TYPE,
         concurrency=CONCURRENCY,
         description=DESCRIPTION,
+        device=DEVICE,
         fixed_address=Address(),
         flavor=REF,
         host=HOST,
@@ -400,6 +407,7 @@ TABLE = dict(
         server=REF,
         servers=REQUIRED_REFS,
         user_data=USER_DATA,
+        volume=REF,
         **WAITS,
     ),
     server_image=dict(SERVER_IMAGE, **WAITS),

@@ -54,6 +54,10 @@ WRITES = {
     'create_server_image',
     'create_server_backup',
     'set_image_properties',
+    'attach_volume',
+    'detach_volume',
+    'delete_volume_snapshot',
+    'set_compute_service_status',
 }
 # A valid task of each module, which one generated option at a time then spoils.
 BASE = {
@@ -122,6 +126,7 @@ class FakeCloud(object):
             'find_server_group': {'id': 'sg1', 'name': 'group'},
             'find_external_network': {'id': 'ext-1', 'name': 'public'},
             'find_project': {'id': 'p1', 'name': 'demo'},
+            'find_volume': {'id': 'vol-1', 'name': 'data', 'status': 'available', 'size': 1, 'attachments': []},
             'compute_max_microversion': '2.96',
             'current_project_id': 'p1',
             'current_roles': ['member', 'reader'],
