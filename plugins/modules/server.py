@@ -125,7 +125,7 @@ options:
     description:
       - Flavor name or ID. Needed to create a server.
       - On an existing server a different flavor resizes it; see O(confirm_resize).
-      - Nova boots a flavor with a 0 GB disk from a volume only (its default policy refuses an image): with
+      - Nova boots a flavor with a 0 GB disk from a volume only (its default policy refuses an image); with
         O(image) and no volume to boot from, the task fails before anything is made and says how to boot from a
         volume.
     type: str
@@ -320,7 +320,7 @@ notes:
     compared with an existing server, because Nova does not show them back (or shows them to admins only).
   - A server in C(ERROR), C(SHELVED), C(SHELVED_OFFLOADED), C(RESIZE), C(VERIFY_RESIZE) or C(RESCUE) is
     reported as it is; the module acts on it only for what the task asks.
-  - Check mode cannot know the ID of a root volume Nova has yet to make (O(boot_from_volume)): the predicted
+  - Check mode cannot know the ID of a root volume Nova has yet to make (O(boot_from_volume)); the predicted
     server lists only the volumes that exist already.
 seealso:
   - module: stackops.compute.server_action

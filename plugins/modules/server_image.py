@@ -53,7 +53,7 @@ options:
         delete. To choose what is kept with rules of your own, make snapshots and use the
         R(retention filter,ansible_collections.stackops.compute.retention_filter) or the
         R(rotate role,ansible_collections.stackops.compute.rotate_role) instead.
-      - Nova does not back up servers booted from a volume: for them the task fails before any request; make
+      - Nova does not back up servers booted from a volume; for them the task fails before any request; make
         a snapshot instead (leave out O(backup_type) and O(rotation)).
     type: str
   id:

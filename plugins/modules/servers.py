@@ -18,7 +18,7 @@ description:
   - The servers named in O(servers) are read with one listing per shared name prefix (one listing of
     C(web*) for C(web1) to C(web50)), not one lookup each. Flavors, images, networks, security groups,
     keypairs and server groups are looked up once per distinct value. Volumes (C(volumes), C(boot_volume))
-    are read by each item that names them: attaching one changes what the next item sees.
+    are read by each item that names them, since attaching one changes what the next item sees.
     Then each item is planned on its own and applied, in up to O(concurrency) threads; with O(wait=true)
     each one is waited for as M(stackops.compute.server) waits, but the polls of all of them share one
     listing of the task's servers at a time instead of one request per server.

@@ -265,6 +265,13 @@ def run(main, check_mode=False, diff=False, **args):
 NEW = dict(name='web1', flavor='m1.tiny', networks='none')
 
 
+def new_server(**args):
+    """The arguments of a new server: NEW with ``args`` over it."""
+    out = dict(NEW)
+    out.update(args)
+    return out
+
+
 # ------------------------------------------------------------------ server: boot from a volume
 
 
@@ -330,11 +337,11 @@ def test_boot_options_that_cannot_work_fail_before_any_request(cloud, args, mess
 
 
 def test_a_zero_disk_flavor_with_an_image_fails_before_the_create(cloud):
-    result = run(server.main, **dict(NEW, image='tiny', flavor='zero'))
+    result = run(server.main, **new_server(image='tiny', flavor='zero'))
     assert result['failed'] is True
     assert 'Flavor zero has a 0 GB root disk' in result['msg'] and 'boot_from_volume=true' in result['msg']
     assert cloud.writes() == []
-    result = run(server.main, **dict(NEW, image='tiny', flavor='zero', boot_from_volume=True, volume_size=1))
+    result = run(server.main, **new_server(image='tiny', flavor='zero', boot_from_volume=True, volume_size=1))
     assert result['changed'] is True, result
 
 
@@ -504,7 +511,7 @@ def test_deleting_the_image_deletes_only_the_snapshots_no_other_image_references
     assert checked['diff']['before']['volume_snapshots'] == ['snap-snap-0', 'snap-snap-1']
     real = run(server_image.main, server='web1', name='snap', state='absent')
     assert real['changes'] == checked['changes']
-    assert [c for c in cloud.writes()] == [('delete_volume_snapshot', 'snap-snap-1'), ('delete_image', 'img-snap')]
+    assert list(cloud.writes()) == [('delete_volume_snapshot', 'snap-snap-1'), ('delete_image', 'img-snap')]
     assert sorted(cloud.snapshots) == ['snap-snap-0'] and cloud.volumes == volumes_before
     assert run(server_image.main, server='web1', name='snap', state='absent')['changed'] is False
 
