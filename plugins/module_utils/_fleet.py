@@ -25,6 +25,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.stackops.compute.plugins.module_utils import _domains
 from ansible_collections.stackops.compute.plugins.module_utils._apply_actions import run_server_action
+from ansible_collections.stackops.compute.plugins.module_utils._domain_rules import shown
 from ansible_collections.stackops.compute.plugins.module_utils._errors import ComputeError
 from ansible_collections.stackops.compute.plugins.module_utils._journal import JOURNAL, done_before
 from ansible_collections.stackops.compute.plugins.module_utils._module import (
@@ -336,7 +337,7 @@ def validate_options(spec, values, where, mutually_exclusive=None, noun='server'
     ``checks`` ArgumentSpecValidator takes: required_if, required_together...); returns them and the values
     to hide from output (no_log options)."""
     if not isinstance(values, dict):
-        raise ComputeError('%s must be a dictionary of %s options, not %s.' % (where, noun, _domains.shown(values)))
+        raise ComputeError('%s must be a dictionary of %s options, not %s.' % (where, noun, shown(values)))
     # As for a module's own options, null means left out.
     values = dict((k, v) for k, v in values.items() if v is not None)
     result = ArgumentSpecValidator(spec, mutually_exclusive=mutually_exclusive, **checks).validate(values)

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gc
+import math
 import sys
 import traceback
 
@@ -127,6 +128,25 @@ def _before_exit():
         freeze()
 
 
+def ansible_module(spec, kwargs):
+    """The AnsibleModule of a task, or its one-line failure when an int option is an infinite number.
+
+    ansible-core 2.21 converts int options through Decimal, and the OverflowError an infinite number (``.inf``)
+    raises there escapes its check of types. The options are then read again with ints taken as they are
+    (no_log options stay masked), and the task fails naming the option.
+    """
+    try:
+        return AnsibleModule(argument_spec=spec, **kwargs)
+    except OverflowError:
+        loose = dict((k, dict(v, type='raw') if v.get('type') == 'int' else v) for k, v in spec.items())
+        module = AnsibleModule(argument_spec=loose, **kwargs)
+        infinite = sorted(k for k in loose if isinstance(module.params.get(k), float) and math.isinf(module.params[k]))
+        module.fail_json(
+            msg='%s must be a whole number; got an infinite number.' % ' and '.join(infinite or ['an option'])
+        )
+        raise  # fail_json does not return
+
+
 class ComputeModule(object):
     """Builds the AnsibleModule, connects lazily, and turns ComputeError into one clean failure.
 
@@ -140,7 +160,7 @@ class ComputeModule(object):
             spec.update(wait_argument_spec())
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
-        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.ansible = ansible_module(spec, kwargs)
         # The module's short name: its entry in _domains.TABLE (whose domains its options are checked
         # against) and the name its internal errors carry.
         self.name = module_name(name or calling_module_name() or getattr(self.ansible, '_name', None))

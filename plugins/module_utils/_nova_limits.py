@@ -52,6 +52,11 @@ HOSTNAME_FQDN_SINCE = '2.94'
 FQDN_RE = re.compile(r'[a-zA-Z0-9._-]+')
 FQDN_MAX = 255
 
+# services.update / update_v253 (os-services): binary and disabled_reason 1 to 255 characters; the host
+# (before 2.53, when a service was named by host and binary) parameter_types.fqdn, as FQDN_RE above.
+SERVICE_BINARY_MAX = 255
+SERVICE_DISABLED_REASON_MAX = 255
+
 # servers.create / rebuild_v257 user_data: base64 text of at most 65535 characters (about 48 KiB of data).
 USER_DATA_MAX = 65535
 

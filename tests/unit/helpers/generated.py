@@ -72,3 +72,17 @@ def wrong_by_construction(option, value):
     if option in ('servers', 'images') and value == []:
         return True
     return False
+
+
+def role_input_wrong_by_construction(name, value):
+    """Whether a number given to a role input is outside what the input can mean (judged without the table):
+    a port beyond 0 to 65535, no server at a time, a negative count of failures or seconds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    if name.endswith('_port'):
+        return not 0 <= value <= 65535
+    if name.endswith(('_concurrency', '_batch_size')):
+        return value < 1
+    if name.endswith(('_max_failures', '_timeout', '_pause')):
+        return value < 0
+    return False

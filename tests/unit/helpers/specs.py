@@ -20,8 +20,19 @@ import yaml
 
 from ansible_collections.stackops.compute.plugins.module_utils import _module
 
-MODULES = ('server', 'server_action', 'server_image', 'server_image_info', 'server_images', 'server_info', 'servers')
-ROLES = ('backup', 'rotate')
+MODULES = (
+    'compute_service',
+    'server',
+    'server_action',
+    'server_image',
+    'server_image_info',
+    'server_images',
+    'server_info',
+    'server_metadata',
+    'servers',
+)
+# Every role a user calls; the workflow role's inputs come from these roles.
+ROLES = ('backup', 'drain', 'resize', 'restore', 'rolling', 'rotate')
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 
 

@@ -16,6 +16,7 @@ from ansible_collections.stackops.compute.plugins.filter.option_error import opt
 from ansible_collections.stackops.compute.tests.unit.helpers import specs
 from ansible_collections.stackops.compute.tests.unit.helpers.generated import (
     EXCEPTION_TEXT,
+    role_input_wrong_by_construction,
     values_for,
     wrong_by_construction,
 )
@@ -41,6 +42,8 @@ def test_any_one_role_input_is_judged_in_one_line(role):
             assert message.startswith(name) and '\n' not in message and not EXCEPTION_TEXT.search(message)
         short = name.split('_', 1)[1]
         if wrong_by_construction(short, value) and name.endswith(('_concurrency', '_metadata')):
+            assert message, (name, value)
+        if role_input_wrong_by_construction(name, value):
             assert message, (name, value)
 
     probe()

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import os
 
 import pytest
 
@@ -104,6 +105,58 @@ B64_LIMIT_TEXT = '#' * (65535 // 4 * 3)  # not base64 itself: encodes to 65532 c
         ('backup', 'backup_wait_timeout', -5, 'backup_wait_timeout must be 0 to 604800 seconds'),
         ('backup', 'backup_metadata', {'k': None}, "backup_metadata key 'k': the value must be text"),
         ('rotate', 'rotate_servers', [''], 'rotate_servers [0] must not be empty'),
+        ('restore', 'restore_backup', ' newest', None),
+        ('restore', 'restore_backup', '2026-11-27T06:00:00Z', None),
+        ('restore', 'restore_backup', '  ', 'restore_backup takes newest, the name or ID of a backup image, or a date'),
+        ('restore', 'restore_suffix', '', None),
+        ('restore', 'restore_suffix', '-old ', 'restore_suffix takes text that does not end with whitespace'),
+        ('restore', 'restore_suffix', '-\n', 'restore_suffix takes printable characters only'),
+        ('restore', 'restore_flavor', '', None),
+        ('restore', 'restore_networks', ['private', ''], 'restore_networks [1] must not be empty'),
+        ('restore', 'restore_policy', 'night ly', 'restore_policy takes a word of letters, digits'),
+        ('restore', 'restore_concurrency', 0, 'restore_concurrency must be 1 to 100; got 0'),
+        ('restore', 'restore_timeout', -1, 'restore_timeout must be 0 to 604800 seconds; got -1'),
+        ('resize', 'resize_flavor', '', 'resize_flavor must not be empty'),
+        ('resize', 'resize_verify_port', 0, None),
+        ('resize', 'resize_verify_port', 65535, None),
+        (
+            'resize',
+            'resize_verify_port',
+            70000,
+            'resize_verify_port must be 0 to 65535; got 70000 (a TCP port; 0 checks',
+        ),
+        ('resize', 'resize_verify_address', 'private v4', 'resize_verify_address takes a key of the server'),
+        ('resize', 'resize_verify_timeout', 0, 'resize_verify_timeout must be 1 to 604800 seconds; got 0'),
+        ('resize', 'resize_max_failures', -1, 'resize_max_failures must be 0 or more; got -1'),
+        ('resize', 'resize_verify_tasks', '', None),
+        ('drain', 'drain_host', '', 'drain_host must not be empty'),
+        ('drain', 'drain_host', 'compute/1', 'drain_host takes letters, digits, - . and _ only'),
+        ('drain', 'drain_target_host', '', None),
+        ('drain', 'drain_target_host', 'compute 2', 'drain_target_host takes letters, digits, - . and _ only'),
+        ('drain', 'drain_block_migration', 'auto', None),
+        ('drain', 'drain_block_migration', False, None),
+        ('drain', 'drain_block_migration', 'sometimes', 'drain_block_migration must be auto, true or false'),
+        ('drain', 'drain_disabled_reason', '', 'drain_disabled_reason must not be empty'),
+        ('drain', 'drain_concurrency', '101', 'drain_concurrency must be 1 to 100; got 101'),
+        ('rolling', 'rolling_run', 'patch-2026.12_a', None),
+        ('rolling', 'rolling_run', 'patch now!', 'rolling_run takes a word of letters, digits, . _ and - only'),
+        ('rolling', 'rolling_batch_size', 0, 'rolling_batch_size must be 1 to 100; got 0'),
+        ('rolling', 'rolling_health_port', -1, 'rolling_health_port must be 0 to 65535; got -1'),
+        ('rolling', 'rolling_pause', -1, 'rolling_pause must be 0 to 604800 seconds; got -1'),
+        ('rolling', 'rolling_image', '', None),
+        ('rolling', 'rolling_tasks', '/tmp/a\tb.yml', 'rolling_tasks takes no control characters'),
+        # modules
+        ('server_metadata', 'metadata', {'a': None}, "metadata key 'a': the value must be text, not null"),
+        ('server_metadata', 'metadata', {'port': 8080}, None),
+        ('server_metadata', 'server', '', 'server must not be empty'),
+        ('compute_service', 'host', 'compute_1.example', None),
+        ('compute_service', 'host', 'compute/1', 'host takes letters, digits, - . and _ only'),
+        ('compute_service', 'disabled_reason', '', 'disabled_reason must not be empty'),
+        ('compute_service', 'disabled_reason', 'r' * 256, 'disabled_reason takes at most 255 characters; got 256'),
+        ('compute_service', 'binary', '', 'binary must not be empty'),
+        ('server_action', 'block_migration', 'True', None),
+        ('server_action', 'block_migration', 1, None),
+        ('server_action', 'block_migration', 2, 'block_migration must be auto, true or false; got 2'),
     ],
 )
 def test_domains(module, option, value, message):
@@ -119,6 +172,23 @@ def test_domains(module, option, value, message):
 def test_whole_numbers_in_metadata_become_their_text_and_nothing_else_changes():
     out = _domains.check_module('server', {'metadata': {'port': 8080, 'role': 'web'}, 'name': 'web1', 'wait': True})
     assert out == {'metadata': {'port': '8080', 'role': 'web'}, 'name': 'web1', 'wait': True}
+
+
+@pytest.mark.parametrize(
+    'state, metadata, message',
+    [
+        ('present', {'a': None}, 'or remove the key with state=absent'),
+        ('present', {'a/b': 'c'}, "metadata key 'a/b': Nova takes keys"),
+        ('absent', {'a': None, 'b': [1], 'a/b': True}, None),
+        ('absent', 'a', 'metadata must be a dictionary'),
+    ],
+)
+def test_server_metadata_is_written_with_present_and_only_its_keys_count_with_absent(state, metadata, message):
+    found, values = _domains.problems(_domains.TABLE['server_metadata'], {'metadata': metadata, 'state': state})
+    if message is None:
+        assert found is None and values['metadata'] == metadata
+    else:
+        assert found is not None and message in found, found
 
 
 def test_secrets_never_show_in_the_message():
@@ -167,3 +237,26 @@ def test_every_table_names_options_of_its_module_or_role():
     for role, options in specs.role_specs().items():
         assert set(_domains.TABLE[role]) <= set(options), role
     assert set(_domains.SERVER) <= set(specs.module_specs()['server'])
+
+
+def test_every_module_and_role_is_in_the_generated_tests():
+    # A module or role merged without its table and generated tests would go unchecked.
+    modules = sorted(
+        name[:-3]
+        for name in os.listdir(os.path.join(specs.ROOT, 'plugins', 'modules'))
+        if name.endswith('.py') and not name.startswith('_')
+    )
+    roles = sorted(
+        name
+        for name in os.listdir(os.path.join(specs.ROOT, 'roles'))
+        if os.path.exists(os.path.join(specs.ROOT, 'roles', name, 'meta', 'argument_specs.yml')) and name != 'workflow'
+    )
+    assert sorted(specs.MODULES) == modules
+    assert sorted(specs.ROLES) == roles
+    assert set(specs.MODULES) | set(specs.ROLES) <= set(_domains.TABLE)
+
+
+def test_every_number_a_role_takes_has_a_domain():
+    for role, options in specs.role_specs().items():
+        numbers = set(name for name, option in options.items() if option.get('type') == 'int')
+        assert numbers <= set(_domains.TABLE[role]), (role, sorted(numbers - set(_domains.TABLE[role])))

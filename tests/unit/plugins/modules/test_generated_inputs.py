@@ -68,6 +68,8 @@ BASE = {
     'server_images': dict(images=[dict(server='web1', name='img1')]),
     'server_info': dict(),
     'servers': dict(servers=[dict(name='web1', image='tiny', flavor='m1.tiny', networks=['private'])]),
+    'server_metadata': dict(server='web1', metadata=dict(role='web')),
+    'compute_service': dict(host='compute1', enabled=False, disabled_reason='maintenance'),
 }
 # Options that name the cloud or its credentials: generated values would only test openstacksdk's parser.
 CONNECTION = {'cloud', 'auth', 'auth_type', 'region_name', 'interface', 'validate_certs', 'ca_cert', 'client_cert'}
@@ -94,7 +96,8 @@ def server_data():
 
 
 class FakeCloud(object):
-    """Reads answered from one server, one flavor, one image, one network; every write refused (and recorded)."""
+    """Reads answered from one server, one flavor, one image, one network, two compute services; every write
+    refused (and recorded)."""
 
     def __init__(self):
         self.calls = []
@@ -131,6 +134,10 @@ class FakeCloud(object):
             'current_project_id': 'p1',
             'current_roles': ['member', 'reader'],
             'list_server_actions': [],
+            'list_compute_services': [
+                {'id': 'svc-1', 'binary': 'nova-compute', 'host': 'compute1', 'status': 'enabled'},
+                {'id': 'svc-2', 'binary': 'nova-compute', 'host': 'compute2', 'status': 'enabled'},
+            ],
         }
         if name in found:
             return copy.deepcopy(found[name])
@@ -246,3 +253,12 @@ def test_any_one_option_of_an_item_ends_cleanly(module, monkeypatch):
         check_outcome(cloud, result, option, value)
 
     probe()
+
+
+@pytest.mark.parametrize('module', ['server_info', 'compute_service'])
+def test_an_infinite_number_fails_in_one_line_naming_the_option(module, fake):
+    # ansible-core 2.21's own check of int options lets the OverflowError of .inf escape.
+    result = run(module, dict(BASE[module], api_timeout=float('inf')))
+    assert result['failed'] is True and 'api_timeout' in result['msg'] and '\n' not in result['msg'], result
+    assert not EXCEPTION_TEXT.search(result['msg']) or ANSIBLE_CHECKS.match(result['msg']), result
+    assert fake.calls == []

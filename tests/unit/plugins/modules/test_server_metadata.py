@@ -152,8 +152,28 @@ def test_an_admin_changes_a_locked_server(cloud):
 
 def test_a_key_without_value_fails_before_any_request(cloud):
     result = run(server='web1', metadata={'a': None})
-    assert result['failed'] is True and 'key a has no value' in result['msg']
+    assert result['failed'] is True and "metadata key 'a': the value must be text, not null" in result['msg']
+    assert 'or remove the key with state=absent' in result['msg']
     assert cloud.calls == []
+
+
+@pytest.mark.parametrize(
+    'metadata, state, message',
+    [
+        ({'a': True}, 'present', "metadata key 'a': the value must be text, not a boolean"),
+        ({'a/b': 'c'}, 'present', "metadata key 'a/b': Nova takes keys of 1 to 255"),
+        ({'a': 'v' * 256}, 'present', "metadata key 'a': the value takes at most 255 characters"),
+        # Only the keys count when they are removed: any value, and keys Nova would not take (absent anyway).
+        ({'a': None, 'b': True, 'c/d': [1]}, 'absent', None),
+    ],
+)
+def test_metadata_is_checked_as_state_uses_it(cloud, metadata, state, message):
+    result = run(server='web1', metadata=metadata, state=state)
+    if message is None:
+        assert not result.get('failed'), result
+    else:
+        assert result['failed'] is True and result['msg'].startswith(message), result['msg']
+        assert cloud.calls == []
 
 
 def test_a_busy_server_is_waited_for(cloud, monkeypatch):
