@@ -26,6 +26,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._images import (
     newest_first,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._retention import UTC, image_property, parse_time
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import snapshot_ids
 from ansible_collections.stackops.compute.plugins.module_utils._workflow import FAIL, SKIP, item_results
 
 RECORD = 'stackops_restore'
@@ -37,9 +38,22 @@ VALUE_LIMIT = 255
 # Nova rebuilds servers in these statuses only (compute API check_instance_state of rebuild).
 REBUILD_STATUSES = ('ACTIVE', 'SHUTOFF', 'ERROR')
 
+# The rolling role's rebuild: Nova rebuilds the root volume of a volume-backed server only from compute API
+# microversion 2.93, which the server_action module does not send.
 VOLUME_REFUSAL = (
-    'is volume-backed: restoring it needs a rebuild of its root volume (compute API microversion 2.93) or new '
-    'volumes from the volume snapshots of its backup, and this role does not restore volumes yet'
+    'is volume-backed: a rebuild would re-image its root volume (compute API microversion 2.93), which this '
+    'role does not do'
+)
+
+# In place, a backup of a volume-backed server is a Glance image of 0 bytes that maps Cinder snapshots: Nova
+# (2.93) hands it to Cinder, whose re-image from a snapshot makes a temporary volume from it and copies it into
+# the root volume with both attached to the cinder-volume host (os-brick, through its root helper). Where that
+# copy fails, the root volume goes to error and the server to ERROR, so the role does not send it.
+IN_PLACE_VOLUME_REFUSAL = (
+    'is volume-backed: restoring it in place would re-image its root volume from the volume snapshot of its '
+    'backup (compute API microversion 2.93, and a copy that Cinder makes on its volume host), which this role '
+    'does not do; restore it as a new server (restore_in_place: false), which gets new volumes from the '
+    'snapshots and leaves the current ones alone'
 )
 
 
@@ -273,7 +287,7 @@ def _plan_in_place(decision: dict, server: dict, chosen: dict, record: dict) -> 
     if server is None:
         return dict(decision, action=FAIL, reason='the server no longer exists; restore it as a new server')
     if is_volume_backed(server) or is_volume_backup(chosen, record):
-        return dict(decision, action=FAIL, reason='%s %s' % (server.get('name'), VOLUME_REFUSAL))
+        return dict(decision, action=FAIL, reason='%s %s' % (server.get('name'), IN_PLACE_VOLUME_REFUSAL))
     if image_id_of(server) == chosen.get('id'):
         return dict(decision, action=SKIP, result='already restored', reason='it runs backup %s' % chosen.get('name'))
     if server.get('status') not in REBUILD_STATUSES:
@@ -292,8 +306,6 @@ def _plan_in_place(decision: dict, server: dict, chosen: dict, record: dict) -> 
 def _plan_new(decision: dict, chosen: dict, record: dict, overrides: dict, suffix: str, by_name: dict) -> dict:
     name = '%s%s' % ((record or {}).get('name') or decision['server'], suffix or '')
     decision = dict(decision, new_server=name)
-    if is_volume_backup(chosen, record):
-        return dict(decision, action=FAIL, reason='%s %s' % (decision['server'], VOLUME_REFUSAL))
     settings = _settings(record, overrides)
     lacking = [k for k in ('flavor', 'networks') if not settings[k]]
     if lacking:
@@ -319,10 +331,15 @@ def _plan_new(decision: dict, chosen: dict, record: dict, overrides: dict, suffi
             reason='a server named %s exists already (%s) and does not run backup %s; choose another '
             'restore_suffix or delete it' % (name, ', '.join(sorted(s.get('id') for s in same)), chosen.get('name')),
         )
+    # A backup of a volume-backed server is enough as the image: Nova makes the new server's volumes from the
+    # Cinder snapshots the image maps, as the mapping says (size, device, delete on termination).
     item = dict((k, v) for k, v in settings.items() if v not in (None, [], {}))
     item.update(name=name, image=chosen.get('id'))
-    networks = ', '.join(settings['networks'])
-    detail = 'as %s from %s (%s on %s)' % (name, chosen.get('name'), settings['flavor'], networks)
+    where = '%s on %s' % (settings['flavor'], ', '.join(settings['networks']))
+    snapshots = snapshot_ids(chosen)
+    if snapshots:
+        where += '; new volumes from volume snapshot%s %s' % ('s' if len(snapshots) > 1 else '', ', '.join(snapshots))
+    detail = 'as %s from %s (%s)' % (name, chosen.get('name'), where)
     return dict(decision, action='create', detail=detail, _item=item)
 
 

@@ -40,6 +40,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._server_volumes i
     check_boot_options,
     resolve_volumes,
 )
+from ansible_collections.stackops.compute.plugins.module_utils._volumes import resolved_image
 from ansible_collections.stackops.compute.plugins.module_utils._wait import (
     BOOT_DELAY,
     CHANGE_STEP,
@@ -166,7 +167,7 @@ def resolve(cloud, params, current):
             resolved['image'] = {'id': image, 'name': image}
         else:
             found = cloud.find_image(image)
-            resolved['image'] = {'id': found['id'], 'name': found.get('name')}
+            resolved['image'] = resolved_image(found)
     flavor = params.get('flavor')
     if flavor:
         have = (current or {}).get('flavor') or {}

@@ -145,9 +145,23 @@ def with_attached_volumes(mapping, volume_ids, image_id=None) -> list:
     return mapping
 
 
+def resolved_image(image: dict) -> dict:
+    """What the server planner needs of an image: its ID and name, and whether it boots from a volume."""
+    out = {'id': image['id'], 'name': image.get('name')}
+    if root_on_volume(image_mapping(image)):
+        out['root_on_volume'] = True
+    return out
+
+
 def zero_disk_error(flavor: dict, image: dict, mapping) -> str:
-    """One line when a flavor with a 0 GB disk would boot from an image (Nova refuses it), else None."""
+    """One line when a flavor with a 0 GB disk would boot from an image (Nova refuses it), else None.
+
+    An image of a volume-backed server maps its root disk to a volume made from a Cinder snapshot
+    (``root_on_volume`` in the resolved image): Nova boots it on such a flavor.
+    """
     if not flavor or flavor.get('disk') != 0 or not image or root_on_volume(mapping):
+        return None
+    if image.get('root_on_volume'):
         return None
     return (
         'Flavor %s has a 0 GB root disk, so Nova boots it from a volume only (its default policy refuses an '

@@ -234,12 +234,13 @@ def test_a_backup_without_record_needs_flavor_and_networks():
             'status SUSPENDED: Nova rebuilds only ACTIVE, SHUTOFF, ERROR servers',
         ),
         (server(task_state='rebooting'), BACKUPS, 'fail', 'busy with rebooting'),
-        (server(image=''), BACKUPS, 'fail', 'web1 ' + rs.VOLUME_REFUSAL),
+        (server(image=''), BACKUPS, 'fail', 'web1 ' + rs.IN_PLACE_VOLUME_REFUSAL),
+        # a server booted from a backup of a volume-backed server shows that image, its backups map snapshots
         (
             server(),
             [backup('bfv', 27, block_device_mapping='[{"source_type": "snapshot"}]')],
             'fail',
-            'web1 ' + rs.VOLUME_REFUSAL,
+            'web1 ' + rs.IN_PLACE_VOLUME_REFUSAL,
         ),
     ],
 )
@@ -261,11 +262,59 @@ def test_in_place_of_a_deleted_server_fails():
     assert decision['reason'] == 'the server no longer exists; restore it as a new server'
 
 
-def test_a_volume_backed_server_is_refused_as_new_too():
-    images = [backup('bfv', 27, record=rs.restore_record(server(image='')))]
-    (decision,) = plan([server(image='')], images=images)
+BFV_MAPPING = (
+    '[{"boot_index": 0, "source_type": "snapshot", "destination_type": "volume", "snapshot_id": "snap-root",'
+    ' "volume_size": 1, "delete_on_termination": true},'
+    ' {"boot_index": null, "source_type": "snapshot", "destination_type": "volume", "snapshot_id": "snap-data"}]'
+)
+
+
+def bfv_backup(day=27, **more):
+    return backup(
+        'bfv-%d' % day, day, record=rs.restore_record(server(image='')), block_device_mapping=BFV_MAPPING, **more
+    )
+
+
+def test_a_volume_backed_server_comes_back_as_a_new_server_from_its_backup_alone():
+    (decision,) = plan([server(image='')], images=[bfv_backup()])
+    assert decision['action'] == 'create'
+    # The image alone: Nova makes the volumes from the snapshots it maps; no mapping of the role's own.
+    assert decision['_item'] == {
+        'name': 'web1-restored',
+        'image': 'img-bfv-27',
+        'flavor': 'm1.tiny',
+        'networks': ['private', 'other'],
+        'key_name': 'demo-key',
+        'security_groups': ['default', 'web'],
+        'metadata': {'role': 'web'},
+    }
+    assert decision['detail'] == (
+        'as web1-restored from bfv-27 (m1.tiny on private, other; new volumes from volume snapshots snap-root, '
+        'snap-data)'
+    )
+
+
+def test_one_snapshot_is_named_in_the_singular():
+    image = backup('bfv-27', 27, block_device_mapping='[{"source_type": "snapshot", "snapshot_id": "s1"}]')
+    (decision,) = plan([server(image='')], images=[image])
+    assert decision['detail'].endswith('; new volumes from volume snapshot s1)')
+
+
+def test_a_new_server_from_a_volume_backed_backup_is_restored_once():
+    # Nova shows the image a server was booted from even when the image maps its root to a volume.
+    existing = [server(sid=S2, name='web1-restored', image='img-bfv-27')]
+    (decision,) = plan([server(image='')], images=[bfv_backup()], existing=existing)
+    assert (decision['action'], decision['result']) == ('skip', 'already restored')
+    assert decision['new_server_id'] == S2
+
+
+def test_a_volume_backed_server_is_still_refused_in_place():
+    (decision,) = plan([server(image='')], images=[bfv_backup()], in_place=True)
     assert decision['action'] == 'fail'
-    assert 'volume-backed' in decision['reason']
+    assert decision['reason'].startswith('web1 is volume-backed: restoring it in place would re-image its root')
+    assert 'compute API microversion 2.93' in decision['reason']
+    assert 'restore_in_place: false' in decision['reason']
+    assert '\n' not in decision['reason']
 
 
 @pytest.mark.parametrize(

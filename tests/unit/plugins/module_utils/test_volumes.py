@@ -174,6 +174,8 @@ def test_volumes_at_boot_from_a_volume_keep_that_root_and_skip_what_it_names():
         ({'name': 'm1.tiny', 'disk': 1}, {'name': 'tiny'}, None, False),
         # a flavor named the way the server has it is not looked up: its disk is unknown, never refused
         ({'name': 'm1.tiny'}, {'name': 'tiny'}, None, False),
+        # an image of a volume-backed server: Nova makes its root volume from the snapshot the image maps
+        ({'name': 'zero', 'disk': 0}, {'name': 'bfv-backup', 'root_on_volume': True}, None, False),
     ],
 )
 def test_zero_disk_flavor_with_an_image_says_how_to_boot_from_a_volume(flavor, image, mapping, refused):
@@ -181,6 +183,33 @@ def test_zero_disk_flavor_with_an_image_says_how_to_boot_from_a_volume(flavor, i
     assert bool(error) is refused
     if refused:
         assert 'boot_from_volume=true and volume_size=<GB>' in error and 'zero' in error
+
+
+VOLUME_IMAGE_BDM = (
+    '[{"boot_index": 0, "source_type": "snapshot", "destination_type": "volume", "snapshot_id": "snap-1"},'
+    ' {"boot_index": null, "source_type": "snapshot", "destination_type": "volume", "snapshot_id": "snap-2"}]'
+)
+
+
+@pytest.mark.parametrize(
+    'image, expected',
+    [
+        ({'id': 'i', 'name': 'tiny', 'properties': {}}, {'id': 'i', 'name': 'tiny'}),
+        (
+            {'id': 'i', 'name': 'bfv', 'properties': {'block_device_mapping': VOLUME_IMAGE_BDM}},
+            {'id': 'i', 'name': 'bfv', 'root_on_volume': True},
+        ),
+        # openstacksdk may lift the property to the top level
+        ({'id': 'i', 'block_device_mapping': VOLUME_IMAGE_BDM}, {'id': 'i', 'name': None, 'root_on_volume': True}),
+        # a mapping with no root volume (only a data volume) boots from the image's own bytes
+        (
+            {'id': 'i', 'block_device_mapping': '[{"boot_index": -1, "destination_type": "volume"}]'},
+            {'id': 'i', 'name': None},
+        ),
+    ],
+)
+def test_a_resolved_image_says_whether_it_boots_from_a_volume(image, expected):
+    assert _volumes.resolved_image(image) == expected
 
 
 # ------------------------------------------------------------------ attachments

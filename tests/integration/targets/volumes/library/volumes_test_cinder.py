@@ -70,7 +70,12 @@ def cleanup(conn, prefix, admin_cloud):
             removed.append('snapshot %s' % snapshot.id)
     for volume in conn.block_storage.volumes(details=True):
         if (volume.name or '').startswith(prefix) or volume.id in theirs:
-            wait(lambda volume=volume: list(conn.block_storage.snapshots(volume_id=volume.id)), lambda s: not s, 120)
+            # Cinder takes volume_id as a snapshot filter only where its resource_filters allow it: filter here.
+            wait(
+                lambda volume=volume: [s for s in conn.block_storage.snapshots() if s.volume_id == volume.id],
+                lambda s: not s,
+                120,
+            )
             current = wait(
                 lambda volume=volume: conn.block_storage.find_volume(volume.id),
                 lambda v: v is None or v.status not in ('detaching', 'attaching', 'reserved', 'in-use'),
