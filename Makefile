@@ -14,7 +14,7 @@
 RUN_TESTS := tests/run-tests
 
 # Settings given on the command line (make sanity ANSIBLE_CORE=2.21) reach the script.
-export ANSIBLE_CORE TARGETS KEEP_CLOUD KEEP_GOING VERBOSE
+export ANSIBLE_CORE TARGETS KEEP_CLOUD KEEP_GOING VERBOSE INTEGRATION_SHARDS
 
 .PHONY: help test venvs lint format units sanity integration compat ecosystem docs cloud down demo bench
 
