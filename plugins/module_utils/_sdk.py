@@ -103,18 +103,22 @@ def connection_kwargs(params):
     return given
 
 
-def unreadable_config_files():
+def unreadable_config_files(paths=None):
     """One line about the clouds.yaml files openstacksdk skipped because they do not parse, or ''.
 
     openstacksdk only logs a warning for them and goes on, so the error it raises then ("Cloud x was not
-    found") would point away from the real problem.
+    found") would point away from the real problem. ``paths``: the files to look at, in openstacksdk's order
+    (by default OS_CLIENT_CONFIG_FILE, then its own places); the first one that parses is the one it reads,
+    so the files after it are not looked at.
     """
     import os
 
     import yaml
-    from openstack.config import loader
 
-    paths = [os.environ.get('OS_CLIENT_CONFIG_FILE')] + list(loader.CONFIG_FILES)
+    if paths is None:
+        from openstack.config import loader
+
+        paths = [os.environ.get('OS_CLIENT_CONFIG_FILE')] + list(loader.CONFIG_FILES)
     for path in paths:
         if not path or not os.path.isfile(path):
             continue
@@ -126,6 +130,7 @@ def unreadable_config_files():
             where = ' at line %d, column %d' % (mark.line + 1, mark.column + 1) if mark is not None else ''
             problem = getattr(exc, 'problem', None) or first_line(exc)
             return '%s was skipped: it is not valid YAML (%s%s).' % (path, problem, where)
+        return ''
     return ''
 
 

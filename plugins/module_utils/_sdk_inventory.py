@@ -29,6 +29,7 @@ from ansible_collections.stackops.compute.plugins.module_utils._sdk import (
     server_query_names,
     server_to_dict,
     to_plain,
+    unreadable_config_files,
     version_cache,
 )
 from ansible_collections.stackops.compute.plugins.module_utils._server_view import mask_secrets
@@ -331,23 +332,8 @@ class ServerShaper(object):
 
 
 def unreadable_config(files):
-    """One line about the first of ``files`` that exists and is not valid YAML, or ''."""
-    import os
-
-    import yaml
-
-    for path in files:
-        if not path or not os.path.isfile(path):
-            continue
-        try:
-            with open(path) as handle:
-                yaml.safe_load(handle)
-        except (OSError, ValueError, yaml.YAMLError) as exc:
-            mark = getattr(exc, 'problem_mark', None)
-            where = ' (line %d)' % (mark.line + 1) if mark is not None else ''
-            return '%s is not valid YAML%s, so openstacksdk skipped it.' % (path, where)
-        return ''
-    return ''
+    """One line about the first of ``files`` that exists and is not valid YAML, or '' (the seam's check)."""
+    return unreadable_config_files(list(files or ()))
 
 
 def cloud_not_found(name, config):
